@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/v1/", include("ansinh.api.urls")),
+    path("import/", include("ansinh.imports.urls")),
+    path("", include("ansinh.web.urls")),
+]
