@@ -16,7 +16,23 @@ DATA_DIR = Path(env_str("ANSINH_DATA_DIR", str(Path.cwd() / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "") or "insecure-local-only-" + "x" * 40
+
+
+def _local_secret_key() -> str:
+    """A random key kept beside the embedded database, for the demo and development.
+
+    Its "django-insecure-" prefix makes `check --deploy` insist on a real SECRET_KEY.
+    """
+    path = DATA_DIR / ".secret_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return "django-insecure-" + path.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY", "") or _local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
