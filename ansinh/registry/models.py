@@ -88,7 +88,10 @@ class Person(models.Model):
     )
     sex = models.CharField("Giới tính", max_length=1, choices=Sex.choices)
     ethnicity = models.CharField("Dân tộc", max_length=2, choices=ETHNIC_GROUPS, blank=True)
-    id_number = models.CharField("Số định danh cá nhân", max_length=12, null=True, blank=True)
+    # NULL, not "", for people without an ID: the unique constraint ignores NULLs.
+    id_number = models.CharField(  # noqa: DJ001
+        "Số định danh cá nhân", max_length=12, null=True, blank=True
+    )
     documents = models.JSONField("Giấy tờ khác", default=list, blank=True)
     phone = models.CharField("Số điện thoại", max_length=20, blank=True)
     disability_level = models.CharField(
@@ -121,7 +124,6 @@ class Person(models.Model):
             models.Index(fields=["province", "commune", "sort_key"], name="person_area_sort"),
             models.Index(fields=["sort_key"], name="person_sort"),
             models.Index(fields=["birth_date"], name="person_birth"),
-            models.Index(fields=["search_name"], name="person_search_prefix"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from ansinh.core.identity import normalise_id_number
 from ansinh.core.text import fold
 
 from .models import Household, Person
+from .search import order_for_list, word_filter
 
 _DIGITS = re.compile(r"^\d{6,12}$")
 
@@ -30,19 +31,22 @@ def person_search(
     """Search by ID number, by name without diacritics, by date of birth and by household.
 
     - 12 digits (or 9–11 that lost their leading zeros): the ID number, exactly.
-    - text: every folded word must occur in the folded full name, so `nguyen dung` finds
-      `Nguyễn Văn Dũng` and `dang` finds `Đặng`. On PostgreSQL a trigram index serves it.
+    - text: every folded query word must be a word of the folded full name, so
+      `nguyen dung` finds `Nguyễn Văn Dũng` and `dang` finds `Đặng` (see registry.search).
     - birth: dd/mm/yyyy, mm/yyyy or yyyy.
+
+    The result comes in Vietnamese list order, in the way that is cheap for this query;
+    callers slice it and must not re-order it.
     """
     q = (q or "").strip()
+    words: list[str] = []
     if q:
         number = normalise_id_number(q)
         if _DIGITS.match(q.replace(" ", "")) and len(number) == 12:
             qs = qs.filter(id_number=number)
         else:
             words = fold(q).split()
-            for word in words:
-                qs = qs.filter(search_name__contains=word)
+            qs = word_filter(qs, words)
     if birth:
         parsed = parse_birth_filter(birth)
         if parsed:
@@ -56,7 +60,7 @@ def person_search(
         qs = qs.filter(sex=sex)
     if deceased is not None:
         qs = qs.filter(deceased_date__isnull=not deceased)
-    return qs
+    return order_for_list(qs, words)
 
 
 def parse_birth_filter(text: str) -> tuple[date, date] | None:

@@ -1,0 +1,190 @@
+"""Name search under load: 10 concurrent officers searching a 1,000,000-person registry.
+
+    python bench/synth_bench.py            # first: loads 1,000,000 persons into ansinh_bench
+    python bench/search_bench.py [--clients 10] [--queries 2000] [--database-url …]
+
+Each client is a thread with its own database connection running what the search page runs:
+`person_search(persons_for(user), q=…, birth=…).order_by("sort_key")[:50]`, as a province
+officer (scoped to the province) or as a national viewer. Queries are diacritic-free, drawn
+from the registry itself: full names, "họ tên" without the middle name, a single given name,
+a common syllable ("dang"), 12-digit IDs, a name with a birth year, a birth year alone.
+Baseline: the same number of single-row primary-key lookups with the same clients.
+"""
+
+import argparse
+import random
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import database_url, mean, percentile, print_table, setup_django  # noqa: E402
+
+
+def build_queries(n: int, seed: int):
+    from ansinh.registry.models import Person
+
+    rng = random.Random(seed)
+    sample = list(
+        Person.objects.raw(
+            "SELECT id, search_name, id_number, birth_date, province_id FROM registry_person "
+            "TABLESAMPLE SYSTEM (1) REPEATABLE (%s) LIMIT 5000", [seed]
+        )
+    )
+    if not sample:
+        raise SystemExit("the registry is empty: run bench/synth_bench.py first")
+    kinds = []
+    for _ in range(n):
+        p = rng.choice(sample)
+        words = p.search_name.split()
+        kind = rng.choices(
+            ["full name", "ho ten", "given name", "dang", "id", "name + year", "birth year"],
+            weights=[25, 20, 15, 5, 15, 10, 10])[0]
+        q, birth = "", ""
+        if kind == "full name":
+            q = p.search_name
+        elif kind == "ho ten":
+            q = f"{words[0]} {words[-1]}"
+        elif kind == "given name":
+            q = words[-1]
+        elif kind == "dang":
+            q = "dang"
+        elif kind == "id":
+            if not p.id_number:
+                continue
+            q = p.id_number
+        elif kind == "name + year":
+            q, birth = f"{words[0]} {words[-1]}", str(p.birth_date.year)
+        else:
+            birth = str(p.birth_date.year)
+        kinds.append((kind, q, birth))
+    return kinds, sample[0].province_id
+
+
+def users(province_id: int):
+    from ansinh.access.services import user_add
+    from ansinh.geo.models import AdminUnit
+
+    province = AdminUnit.objects.get(pk=province_id)
+    officer, _ = user_add("bench_chuyenvien", "province_officer", province.code)
+    national, _ = user_add("bench_bo", "national_viewer", None)
+    return {"province": officer, "national": national}
+
+
+def run_clients(n_clients: int, jobs: list, fn) -> tuple[list[tuple[str, float]], float]:
+    """Run `fn(job)` for every job on `n_clients` threads; (label, seconds) per job."""
+    from django.db import connections
+
+    results: list[tuple[str, float]] = []
+    lock = threading.Lock()
+    queue = list(reversed(jobs))
+
+    def client():
+        mine = []
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        break
+                    job = queue.pop()
+                t = time.perf_counter()
+                label = fn(job)
+                mine.append((label, time.perf_counter() - t))
+        finally:
+            connections.close_all()
+            with lock:
+                results.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(n_clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--queries", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--explain", action="store_true",
+                        help="print EXPLAIN ANALYZE for one query of each kind")
+    args = parser.parse_args()
+    setup_django(database_url(args.database_url))
+
+    from ansinh.registry.models import Person
+    from ansinh.registry.selectors import person_search, persons_for
+
+    total = Person.objects.count()
+    queries, province_id = build_queries(args.queries, args.seed)
+    accounts = users(province_id)
+    rng = random.Random(args.seed)
+    jobs = [(kind, q, birth, rng.choice(["province", "national"])) for kind, q, birth in queries]
+
+    def search(job):
+        kind, q, birth, scope = job
+        user = accounts[scope]
+        qs = person_search(persons_for(user), q=q, birth=birth)[:50]
+        list(qs)
+        return f"{kind} ({scope})"
+
+    if args.explain:
+        seen = set()
+        for job in jobs:
+            if job[0] in seen:
+                continue
+            seen.add(job[0])
+            kind, q, birth, scope = job
+            qs = person_search(persons_for(accounts[scope]), q=q, birth=birth)[:50]
+            print(f"\n=== {kind} ({scope}) q={q!r} birth={birth!r}")
+            print(qs.explain(analyze=True))
+
+    # Warm up the caches (as a server in use has them), then measure.
+    run_clients(args.clients, jobs[: min(200, len(jobs))], search)
+    results, seconds = run_clients(args.clients, jobs, search)
+
+    ids = list(Person.objects.order_by("?").values_list("id", flat=True)[:len(jobs)]) \
+        if total < 50_000 else [rng.randint(1, total) for _ in jobs]
+
+    def lookup(pk):
+        Person.objects.filter(pk=pk).first()
+        return "pk lookup"
+
+    run_clients(args.clients, ids[:200], lookup)
+    base, base_seconds = run_clients(args.clients, ids, lookup)
+
+    by_kind = defaultdict(list)
+    for label, t in results:
+        by_kind[label].append(t * 1000)
+    rows = []
+    for label in sorted(by_kind):
+        ms = by_kind[label]
+        rows.append([label, len(ms), percentile(ms, 50), percentile(ms, 95), percentile(ms, 99),
+                     max(ms)])
+    everything = [t * 1000 for _, t in results]
+    base_ms = [t * 1000 for _, t in base]
+    rows.append(["ALL SEARCHES", len(everything), percentile(everything, 50),
+                 percentile(everything, 95), percentile(everything, 99), max(everything)])
+    rows.append(["baseline: pk lookup", len(base_ms), percentile(base_ms, 50),
+                 percentile(base_ms, 95), percentile(base_ms, 99), max(base_ms)])
+    print(f"\n{total:,} persons, {args.clients} concurrent clients, "
+          f"{len(results):,} searches\n")
+    print_table(["query (scope)", "n", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows)
+    print()
+    print_table(
+        ["", "throughput /s", "mean ms", "p95 ms", "p95 × baseline"],
+        [["searches", len(results) / seconds, mean(everything), percentile(everything, 95),
+          percentile(everything, 95) / percentile(base_ms, 95)],
+         ["pk lookups (baseline)", len(base) / base_seconds, mean(base_ms),
+          percentile(base_ms, 95), 1.0]],
+    )
+
+
+if __name__ == "__main__":
+    main()
