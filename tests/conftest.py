@@ -13,6 +13,12 @@ PASSWORD = "Mat-khau-2026!"
 _serial = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # The production hasher costs ~1 s per user on a loaded 2-core machine; tests make many.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def geo(db):
     """Hà Nội (01) with Phường Ba Đình and Phường Ngọc Hà; Hải Phòng (31) with one commune."""

@@ -1,3 +1,63 @@
+"""The JSON API at /api/v1/: OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs."""
+
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="ansinh API", version="1", urls_namespace="api")
+from . import errors
+from .auth import SessionAuth, TokenAuth, bind_actor
+
+DESCRIPTION = """
+API của hệ thống quản lý trợ giúp xã hội **ansinh** — the ansinh social-assistance API.
+
+## Xác thực / Authentication
+
+Gửi `Authorization: Bearer ans_…` (token cấp bằng `ansinh users token <username>`).
+Trình duyệt đã đăng nhập cũng gọi được bằng phiên (cookie); yêu cầu ghi (POST/PATCH) khi đó
+phải kèm tiêu đề `X-CSRFToken`.
+
+## Phạm vi địa bàn / Area scoping
+
+Mọi danh sách chỉ gồm bản ghi trong địa bàn của người dùng; bản ghi ngoài địa bàn trả về 404.
+Every list contains only records in the caller's area; a record outside it is 404.
+Each write is recorded in the audit log with the token's user and source `api`.
+
+## Danh sách / Lists
+
+`?limit=` (1–200, mặc định 50) và `?offset=`; phản hồi
+`{"count": N, "next": url|null, "previous": url|null, "items": [...]}`.
+
+## Ngày sinh / Birth dates
+
+Đầu ra: `{"birth_date": "1945-03-05", "birth_date_precision": "D"|"M"|"Y",
+"birth_display": "05/03/1945"}` — a partial date is stored as the first day of its period.
+Đầu vào: `birth_date` as ISO `1945-03-05` or Vietnamese `05/03/1945`, `03/1945`, `1945`; the
+precision follows the form unless `birth_date_precision` is sent too.
+
+## Thông tin nhạy cảm / Sensitive fields
+
+`disability_type`, `disability_notes`, `hiv_status` are absent unless `?include_sensitive=true`
+and the caller holds the *sensitive* right there (otherwise **403**); every such read is
+written to the audit log.
+""" + errors.ERROR_FORMAT_DOC
+
+api = NinjaAPI(
+    title="ansinh API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+)
+errors.install(api)
+api.add_decorator(bind_actor, mode="operation")
+
+
+def _add_routers() -> None:
+    from .households import router as households
+    from .imports import router as imports
+    from .persons import router as persons
+
+    api.add_router("/persons", persons)
+    api.add_router("/households", households)
+    api.add_router("/imports", imports)
+
+
+_add_routers()

@@ -1,5 +1,37 @@
-from django.urls import path
+from functools import wraps
 
+from django.urls import path, re_path
+
+from .errors import error_response
 from .root import api
 
-urlpatterns = [path("", api.urls)]
+
+def not_found(request, rest=""):
+    return error_response(404, "Không có đường dẫn API này. Xem /api/v1/docs.")
+
+
+def _json_405(view):
+    """Ninja answers a method a path lacks with an empty 405; give it the common error body."""
+
+    @wraps(view)  # keeps csrf_exempt: Ninja checks CSRF itself for session requests
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            response = error_response(405, f"Phương thức không được hỗ trợ; dùng: {allowed}.")
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+_api_patterns, _api_app, _api_namespace = api.urls
+for _pattern in _api_patterns:
+    _pattern.callback = _json_405(_pattern.callback)
+
+urlpatterns = [
+    path("", (_api_patterns, _api_app, _api_namespace)),
+    re_path(r"^(?P<rest>.*)$", not_found),
+]

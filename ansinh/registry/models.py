@@ -121,7 +121,10 @@ class Person(models.Model):
             models.UniqueConstraint(fields=["id_number"], name="person_id_number_unique"),
         ]
         indexes = [
-            models.Index(fields=["province", "commune", "sort_key"], name="person_area_sort"),
+            # A commune officer's list is (commune, sort_key); a province officer's is
+            # (province, sort_key): each walks its own index in Vietnamese order.
+            models.Index(fields=["commune", "sort_key"], name="person_commune_sort"),
+            models.Index(fields=["province", "sort_key"], name="person_province_sort"),
             models.Index(fields=["sort_key"], name="person_sort"),
             models.Index(fields=["birth_date"], name="person_birth"),
         ]
