@@ -1,0 +1,159 @@
+"""A real Chromium, driven by Playwright, against the live server: what an officer does."""
+
+import os
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from ansinh.registry import services
+from tests.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = [
+    pytest.mark.browser,
+    # Live-server tests flush the tables; bring the administrative units back afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium không có ở /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def allow_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread, so Django would refuse the ORM.
+
+    Set only while this module runs: set at import time it would leak into every other test
+    (and into `check --deploy` run as a subprocess, which warns about it)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(allow_orm_beside_playwright, django_db_setup):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright chưa cài")
+    from django.db import connections
+
+    # Playwright runs the test in a greenlet with its own context variables, where Django hands
+    # out a fresh connection object; give it the serialized test data so that live-server
+    # tests (which flush the tables) restore the administrative units loaded by migrations.
+    serialized = getattr(connections["default"], "_test_serialized_contents", None)
+    with sync_api.sync_playwright() as p:
+        if serialized is not None:
+            connections["default"]._test_serialized_contents = serialized
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # Debian's Chromium does not always honour Playwright's `locale`; say it in the header.
+    context = browser.new_context(locale="vi-VN", base_url=live_server.url,
+                                  extra_http_headers={"Accept-Language": "vi-VN,vi;q=0.9"})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def officer_with_people(transactional_db, users, geo):
+    admin = users["province_admin"]
+    household = services.household_create(admin, code="BD-777", commune=geo["commune"])
+    services.person_create(admin, ho="Đặng", ten_dem="Thị", ten="Hường", sex="F",
+                           birth_date=date(1950, 4, 30), household=household,
+                           relationship="head", commune=geo["commune"])
+    services.person_create(admin, ho="Nguyễn", ten_dem="Văn", ten="An", sex="M",
+                           commune=geo["commune"])
+    return users["commune_officer"]
+
+
+def log_in(page, username):
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+
+
+def test_an_officer_logs_in_searches_without_diacritics_and_opens_a_person(
+    page, officer_with_people
+):
+    log_in(page, "canbo")
+    page.click("nav >> text=Cá nhân")
+    page.wait_for_url("**/persons/")
+    table = page.locator("#person-table")
+    assert table.get_by_text("Nguyễn Văn An").is_visible()
+
+    # HTMX live search: typing replaces only the table.
+    page.fill("input[name=q]", "dang huong")
+    table.get_by_text("Nguyễn Văn An").wait_for(state="detached")
+    link = table.get_by_role("link", name="Đặng Thị Hường")
+    assert link.is_visible()
+    assert "q=dang" in page.url  # the URL follows the search (hx-push-url)
+
+    link.click()
+    page.wait_for_url("**/persons/*/")
+    assert page.locator("h1").inner_text().startswith("Đặng Thị Hường")
+    assert page.locator("dd", has_text="30/04/1950").is_visible()
+    assert page.get_by_role("link", name="BD-777").is_visible()
+
+
+def imports_ready() -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("imports:start")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def test_an_officer_imports_a_small_workbook_and_finds_the_new_person(
+    page, officer_with_people, geo, id_number, tmp_path
+):
+    if not imports_ready():
+        pytest.skip("the import wizard (imports:start) is not there yet")
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["UBND PHƯỜNG BA ĐÌNH"])
+    ws.append(["DANH SÁCH NHÂN KHẨU"])
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Quan hệ với chủ hộ",
+               "Mã hộ", "Địa chỉ"])
+    ws.append([1, "Vũ Thị Lan", "12/08/1968", "Nữ", id_number("F", 1968), "Chủ hộ", "NK-01",
+               "3 Ngõ Núi Trúc"])
+    ws.append([2, "Hoàng Văn Tùng", "1995", "Nam", "", "Con", "NK-01", "3 Ngõ Núi Trúc"])
+    path = tmp_path / "nhan-khau.xlsx"
+    wb.save(path)
+
+    log_in(page, "canbo")
+    page.click("nav >> text=Nhập Excel")
+    page.set_input_files("input[type=file]", str(path))
+    page.select_option("select[name=commune]", str(geo["commune"].pk))
+    page.click("main form button[type=submit]")
+
+    page.get_by_role("button", name="Kiểm tra dữ liệu").click()  # the column mapping
+    page.wait_for_selector("text=Xem trước")
+    assert page.get_by_text("Vũ Thị Lan").first.is_visible()
+    page.get_by_role("button", name="Áp dụng").click()
+    page.wait_for_selector("text=Đã áp dụng")
+
+    page.click("nav >> text=Cá nhân")
+    page.fill("input[name=q]", "vu lan")
+    link = page.locator("#person-table").get_by_role("link", name="Vũ Thị Lan")
+    link.wait_for()
+    link.click()
+    assert page.locator("h1").inner_text().startswith("Vũ Thị Lan")
+    assert page.get_by_role("link", name="NK-01").is_visible()
