@@ -19,6 +19,12 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path):
+    # Uploaded spreadsheets are kept under MEDIA_ROOT; tests keep theirs out of ./var.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def geo(db):
     """Hà Nội (01) with Phường Ba Đình and Phường Ngọc Hà; Hải Phòng (31) with one commune."""

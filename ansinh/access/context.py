@@ -17,7 +17,7 @@ class ActorContext:
 
 
 _current: contextvars.ContextVar[ActorContext] = contextvars.ContextVar(
-    "ansinh_actor", default=ActorContext()
+    "ansinh_actor", default=ActorContext()  # noqa: B039 (a frozen dataclass: immutable)
 )
 
 

@@ -57,6 +57,9 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
     @staticmethod
     def hash(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()

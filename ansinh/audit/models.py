@@ -48,6 +48,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.action} {self.object_repr}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Nhật ký không được sửa.")

@@ -68,8 +68,8 @@ def person_create(user, **data) -> Person:
     require_area(user, "add", person.commune)
     person.province_id = person.commune.province_id
     person.refresh_derived()
+    _check_duplicate_id(person)  # first, so the officer reads our message, not Django's
     person.full_clean()
-    _check_duplicate_id(person)
     person.save()
     _sync_head(person)
     audit_record(AuditAction.CREATE, person, changes=_snapshot(person, Person.AUDITED_FIELDS))
@@ -88,8 +88,8 @@ def person_update(user, person: Person, **data) -> Person:
         require_area(user, "change", person.commune)
         person.province_id = person.commune.province_id
     person.refresh_derived()
+    _check_duplicate_id(person)  # first, so the officer reads our message, not Django's
     person.full_clean()
-    _check_duplicate_id(person)
     changes = diff(before, _snapshot(person, Person.AUDITED_FIELDS))
     if changes:
         person.save()

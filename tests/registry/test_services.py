@@ -50,7 +50,7 @@ def test_it_rejects_an_id_that_contradicts_sex(geo, users):
 
 def test_it_rejects_a_duplicate_id(geo, users):
     first = make_person(users["commune_officer"], geo["commune"])
-    with pytest.raises(ValidationError, match="đã tồn tại|đã có"):
+    with pytest.raises(ValidationError, match="đã có trong cơ sở dữ liệu"):
         make_person(users["commune_officer"], geo["commune"], id_number=first.id_number)
 
 

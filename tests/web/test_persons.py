@@ -227,7 +227,7 @@ def test_the_form_refuses_a_duplicate_id(login, users, registry, geo):
         reverse("person_create"),
         person_form_data(geo, sex="M", birth="1975", id_number=registry["head"].id_number),
     )
-    assert "đã tồn tại" in response.context["form"].errors["id_number"][0]
+    assert "đã có" in response.context["form"].errors["id_number"][0]
 
 
 def test_the_form_offers_only_the_users_communes(login, users, registry, geo):
