@@ -1,7 +1,7 @@
 """/households — search, read (with members), create and update households (hộ gia đình)."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from ansinh.registry.models import Household
 from ansinh.registry.selectors import household_search, households_for
@@ -84,7 +84,7 @@ def create_household(request: HttpRequest, payload: HouseholdCreate):
     """403 outside the caller's area or for a read-only role; a household code already used in
     the commune is 422."""
     household = household_create(request.auth, **household_data(payload))
-    return 201, household_detail(_visible(request.auth).get(pk=household.pk))
+    return Status(201, household_detail(_visible(request.auth).get(pk=household.pk)))
 
 
 @router.patch("/{household_id}", response={200: HouseholdDetail, **ERRORS},

@@ -6,7 +6,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -103,7 +103,7 @@ def upload_batch(
             status = 201
     except ImportFileError as exc:
         raise _file_error(exc) from exc
-    return status, batch_out(_batch(request, batch.pk))
+    return Status(status, batch_out(_batch(request, batch.pk)))
 
 
 def _parse_mapping(text: str | None) -> dict | None:

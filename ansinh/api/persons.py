@@ -1,7 +1,7 @@
 """/persons — search, read, create and update persons (nhân khẩu)."""
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from ansinh.access.scoping import allows, can, require, require_area
 from ansinh.audit.models import AuditAction
@@ -129,7 +129,7 @@ def create_person(request: HttpRequest, payload: PersonCreate):
         if target is not None:  # without a commune the service answers 422
             require_area(user, "sensitive", target)
     person = person_create(user, **data)
-    return 201, person_out(_visible(user).get(pk=person.pk))
+    return Status(201, person_out(_visible(user).get(pk=person.pk)))
 
 
 @router.patch("/{person_id}", response={200: PersonOut, **ERRORS}, exclude_unset=True,
