@@ -28,10 +28,26 @@ def diff(old: dict, new: dict) -> dict:
     }
 
 
+def audit_values(action: str, *, object_type: str, object_id=None, object_repr: str = "",
+                 changes: dict | None = None, commune_id=None, province_id=None,
+                 at=None, ctx=None) -> dict:
+    """One audit row as a dict of AuditEvent attnames: who and from where (the current actor
+    context), what, and the JSON form of the changes. Bulk writers insert these directly."""
+    ctx = ctx or current()
+    return {
+        "at": at or timezone.now(), "user_id": ctx.user_id, "username": ctx.username,
+        "source": ctx.source, "request_id": ctx.request_id or "", "ip": ctx.ip,
+        "import_batch_id": ctx.import_batch_id, "action": action,
+        "object_type": object_type, "object_id": object_id,
+        "object_repr": (object_repr or "")[:200],
+        "changes": {k: _jsonable(v) for k, v in (changes or {}).items()},
+        "commune_id": commune_id, "province_id": province_id,
+    }
+
+
 def audit_row(action: str, obj=None, *, object_type: str = "", object_id=None,
               object_repr: str = "", changes: dict | None = None,
               commune_id=None, province_id=None) -> AuditEvent:
-    ctx = current()
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id if object_id is not None else obj.pk
@@ -40,14 +56,10 @@ def audit_row(action: str, obj=None, *, object_type: str = "", object_id=None,
         if fields:
             commune_id = commune_id or getattr(obj, f"{fields[0]}_id", None)
             province_id = province_id or getattr(obj, f"{fields[1]}_id", None)
-    return AuditEvent(
-        at=timezone.now(), user_id=ctx.user_id, username=ctx.username, source=ctx.source,
-        request_id=ctx.request_id or "", ip=ctx.ip, import_batch_id=ctx.import_batch_id,
-        action=action, object_type=object_type, object_id=object_id,
-        object_repr=object_repr[:200],
-        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
-        commune_id=commune_id, province_id=province_id,
-    )
+    return AuditEvent(**audit_values(
+        action, object_type=object_type, object_id=object_id, object_repr=object_repr,
+        changes=changes, commune_id=commune_id, province_id=province_id,
+    ))
 
 
 def audit_record(action: str, obj=None, **kwargs) -> AuditEvent:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from ansinh.access.context import acting, current
 from ansinh.access.scoping import allows, scope_for
 from ansinh.audit.models import AuditAction
-from ansinh.audit.services import audit_bulk, audit_row
+from ansinh.audit.services import audit_bulk, audit_row, audit_values
 from ansinh.core.excel import write_xlsx
 from ansinh.core.identity import normalise_id_number
 from ansinh.geo.models import AdminUnit
@@ -458,26 +458,6 @@ def _store_apply_outcome(batch, rows: list[StagedRow], stored: dict, plan: Plan)
     bulk.set_import_row_targets(targets)
 
 
-def _audit_dict(ctx, now, action: str, object_type: str, object_id, object_repr: str,
-                changes: dict, commune_id, province_id) -> dict:
-    """The row `audit_row` would build, as a dict for the bulk writer: same fields, same
-    context (who, from where, which batch), same JSON form of the changes."""
-    return {
-        "at": now, "user_id": ctx.user_id, "username": ctx.username, "source": ctx.source,
-        "request_id": ctx.request_id or "", "ip": ctx.ip,
-        "import_batch_id": ctx.import_batch_id, "action": action, "object_type": object_type,
-        "object_id": object_id, "object_repr": object_repr[:200],
-        "changes": {k: _jsonable(v) for k, v in changes.items()},
-        "commune_id": commune_id, "province_id": province_id,
-    }
-
-
-def _jsonable(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 _PERSON_DEFAULTS = {
     "documents": [], "disability_type": "", "disability_notes": "", "hiv_status": None,
     "deceased_date": None,
@@ -489,6 +469,12 @@ def _write(plan: Plan, progress: Progress) -> dict:
     now = timezone.now()
     ctx = current()
     audits: list[dict] = []
+
+    def _audit_dict(action, object_type, object_id, object_repr, changes, commune_id,
+                    province_id) -> dict:
+        return audit_values(action, object_type=object_type, object_id=object_id,
+                            object_repr=object_repr, changes=changes, commune_id=commune_id,
+                            province_id=province_id, at=now, ctx=ctx)
 
     # 1. Households that do not exist yet.
     new_households = [h for h in plan.households.values() if h.existing is None]
@@ -524,7 +510,7 @@ def _write(plan: Plan, progress: Progress) -> dict:
     for pp, row, pk in zip(new_people, person_rows, person_ids, strict=True):
         pp.pk = pk
         snapshot = {f: row.get(f, row.get(f + "_id")) for f in Person.AUDITED_FIELDS}
-        audits.append(_audit_dict(ctx, now, AuditAction.CREATE, "person", pk, row["full_name"],
+        audits.append(_audit_dict(AuditAction.CREATE, "person", pk, row["full_name"],
                                   snapshot, row["commune_id"], row["province_id"]))
     progress("apply", 2, 4)
 
@@ -553,7 +539,7 @@ def _write(plan: Plan, progress: Progress) -> dict:
         changes = dict(pp.changes)
         if "household" in changes:
             changes["household"] = [changes["household"][0], pp.household.pk]
-        audits.append(_audit_dict(ctx, now, AuditAction.UPDATE, "person", pp.pk, obj.full_name,
+        audits.append(_audit_dict(AuditAction.UPDATE, "person", pp.pk, obj.full_name,
                                   changes, obj.commune_id, obj.province_id))
     if changed_objs:
         Person.objects.bulk_update(changed_objs, sorted(update_fields | {"updated_at"}),
@@ -577,7 +563,7 @@ def _write(plan: Plan, progress: Progress) -> dict:
             else h.existing["poverty_status"],
             head_id=head_pk if "head" in h.changes else h.existing["head_id"],
         ))
-        audits.append(_audit_dict(ctx, now, AuditAction.UPDATE, "household", h.pk,
+        audits.append(_audit_dict(AuditAction.UPDATE, "household", h.pk,
                                   f"Hộ {h.code}", h.changes, h.commune_id, h.province_id))
     if changed_households:
         Household.objects.bulk_update(
@@ -590,7 +576,7 @@ def _write(plan: Plan, progress: Progress) -> dict:
             "poverty_status": row["poverty_status"], "poverty_year": None,
             "head": h.head.pk if h.head is not None else None,
         }
-        audits.append(_audit_dict(ctx, now, AuditAction.CREATE, "household", h.pk,
+        audits.append(_audit_dict(AuditAction.CREATE, "household", h.pk,
                                   f"Hộ {h.code}", snapshot, h.commune_id, h.province_id))
     write_audit(audits)
     progress("apply", 4, 4)
