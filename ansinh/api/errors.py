@@ -252,3 +252,8 @@ def install(api) -> None:
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error on %s %s", request.method, request.path)
         return error_response(500)
+
+
+def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The documented error responses of an endpoint: the usual ones plus `statuses`."""
+    return {code: ErrorOut for code in sorted({400, 401, 403, 404, 409, 422, *statuses})}

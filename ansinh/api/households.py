@@ -8,7 +8,7 @@ from ansinh.registry.selectors import household_search, households_for
 from ansinh.registry.services import household_create, household_update
 
 from .common import Limit, Offset, PathId, commune_by_code, get_in_area, paginate
-from .errors import ErrorOut, invalid
+from .errors import error_responses, invalid
 from .schemas.households import (
     HouseholdCreate,
     HouseholdDetail,
@@ -20,7 +20,7 @@ from .schemas.households import (
 
 router = Router(tags=["households"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses()
 
 
 def household_out(h: Household) -> dict:

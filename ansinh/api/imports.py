@@ -22,13 +22,12 @@ from ansinh.imports.services import (
 )
 
 from .common import Limit, Offset, PathId, get_in_area, paginate
-from .errors import ApiError, ErrorOut, invalid
+from .errors import ApiError, error_responses, invalid
 from .schemas.imports import ImportApplyOut, ImportBatchOut, ImportBatchPage, ImportPreviewOut
 
 router = Router(tags=["imports"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          413: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(413)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -12,7 +12,7 @@ from ansinh.registry.selectors import households_for, parse_birth_filter, person
 from ansinh.registry.services import person_create, person_update
 
 from .common import Limit, Offset, PathId, commune_by_code, get_in_area, paginate
-from .errors import ApiError, ErrorOut, invalid
+from .errors import ApiError, error_responses, invalid
 from .schemas.persons import (
     PersonCreate,
     PersonFields,
@@ -26,7 +26,7 @@ from .schemas.persons import (
 
 router = Router(tags=["persons"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses()
 SENSITIVE = list(Person.SENSITIVE_FIELDS)
 _BLANKABLE = ("ho", "ten_dem", "ten", "sex", "ethnicity", "phone", "disability_level",
               "disability_type", "disability_notes", "relationship")

@@ -264,6 +264,14 @@ def _parse(row_number: int, values: dict, ctx: ParseContext, cache) -> tuple[dic
         errors.append(error(row_number, labels.get(field_key, FIELDS[field_key]), text,
                             field_key))
 
+    def choose(field_key: str, kind: str, table: dict, unknown: str) -> None:
+        """A cell holding one word of a fixed list; `unknown` formats the raw text."""
+        value, known = _word(cache, kind, table, values.get(field_key))
+        if not known:
+            fail(field_key, unknown.format(_text(values.get(field_key))))
+        elif value:
+            parsed[field_key] = value
+
     # Name
     raw_name = values.get("full_name")
     raw_name = raw_name.strip() if type(raw_name) is str else _text(raw_name)
@@ -322,12 +330,8 @@ def _parse(row_number: int, values: dict, ctx: ParseContext, cache) -> tuple[dic
                     parsed["sex"] = parts.sex
 
     # Relationship
-    rel, known = _word(cache, "relationship", RELATIONSHIP_WORDS, values.get("relationship"))
-    if not known:
-        fail("relationship", f"không hiểu quan hệ «{_text(values.get('relationship'))}» "
-                             "(ví dụ: Chủ hộ, Vợ, Chồng, Con, Cha, Mẹ, Cháu, Khác).")
-    elif rel:
-        parsed["relationship"] = rel
+    choose("relationship", "relationship", RELATIONSHIP_WORDS,
+           "không hiểu quan hệ «{}» (ví dụ: Chủ hộ, Vợ, Chồng, Con, Cha, Mẹ, Cháu, Khác).")
 
     # Household code
     code = _text(values.get("household_code"))
@@ -371,12 +375,7 @@ def _parse(row_number: int, values: dict, ctx: ParseContext, cache) -> tuple[dic
             parsed["province_id"] = province_id
 
     # Ethnicity
-    eth, known = _word(cache, "ethnicity", {}, values.get("ethnicity"))
-    if not known:
-        fail("ethnicity", f"không có dân tộc «{_text(values.get('ethnicity'))}» trong danh "
-                          "mục 54 dân tộc.")
-    elif eth:
-        parsed["ethnicity"] = eth
+    choose("ethnicity", "ethnicity", {}, "không có dân tộc «{}» trong danh mục 54 dân tộc.")
 
     # Phone
     raw_phone = values.get("phone")
@@ -387,20 +386,10 @@ def _parse(row_number: int, values: dict, ctx: ParseContext, cache) -> tuple[dic
         else:
             parsed["phone"] = phone
 
-    level, known = _word(cache, "disability", DISABILITY_WORDS, values.get("disability_level"))
-    if not known:
-        fail("disability_level", f"không hiểu mức độ khuyết tật "
-                                 f"«{_text(values.get('disability_level'))}» "
-                                 "(Nhẹ, Nặng, Đặc biệt nặng).")
-    elif level:
-        parsed["disability_level"] = level
-
-    poverty, known = _word(cache, "poverty", POVERTY_WORDS, values.get("poverty_status"))
-    if not known:
-        fail("poverty_status", f"không hiểu diện hộ «{_text(values.get('poverty_status'))}» "
-                               "(Hộ nghèo, Hộ cận nghèo hoặc để trống).")
-    elif poverty:
-        parsed["poverty_status"] = poverty
+    choose("disability_level", "disability", DISABILITY_WORDS,
+           "không hiểu mức độ khuyết tật «{}» (Nhẹ, Nặng, Đặc biệt nặng).")
+    choose("poverty_status", "poverty", POVERTY_WORDS,
+           "không hiểu diện hộ «{}» (Hộ nghèo, Hộ cận nghèo hoặc để trống).")
     return parsed, errors
 
 
