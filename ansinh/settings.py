@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "ansinh.audit",
     "ansinh.registry",
     "ansinh.imports",
+    "ansinh.policy",
+    "ansinh.enrolment",
+    "ansinh.payments",
     "ansinh.web",
 ]
 
