@@ -9,6 +9,8 @@ Actions:
 - sensitive: reveal sensitive fields (HIV status, disability details) — every reveal is logged
 - audit: browse and export the audit log
 - manage_users: create users and assign roles inside the area
+- policy: add dated parameter values (standard levels, coefficients) with their legal basis
+- payroll: prepare a payroll month, payment lists and return files (approval is `approve`)
 """
 
 from django.db import models
@@ -24,12 +26,16 @@ class Role(models.TextChoices):
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNE_OFFICER: frozenset({"view", "add", "change", "import", "export", "sensitive"}),
+    Role.COMMUNE_OFFICER: frozenset(
+        {"view", "add", "change", "import", "export", "sensitive", "payroll"}
+    ),
     Role.COMMUNE_LEADER: frozenset({"view", "export", "approve", "sensitive"}),
-    Role.PROVINCE_OFFICER: frozenset({"view", "add", "change", "import", "export", "sensitive"}),
+    Role.PROVINCE_OFFICER: frozenset(
+        {"view", "add", "change", "import", "export", "sensitive", "payroll"}
+    ),
     Role.PROVINCE_ADMIN: frozenset(
         {"view", "add", "change", "import", "export", "approve", "sensitive", "audit",
-         "manage_users"}
+         "manage_users", "policy", "payroll"}
     ),
     Role.AUDITOR: frozenset({"view", "export", "audit"}),
     Role.NATIONAL_VIEWER: frozenset({"view"}),
