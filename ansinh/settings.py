@@ -190,3 +190,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Who signs each kind of decision. Since Decree 147/2025 (01/07/2025) the chairman of the
+# commune People's Committee decides grants, adjustments, suspensions and terminations of the
+# monthly allowance; a province can change this without a code change. "*" is the default.
+ANSINH_DECISION_APPROVERS = {"*": ["commune_leader"]}

@@ -1,0 +1,87 @@
+"""`ansinh payroll run|approve|export`: the monthly payroll from the console."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ansinh.access.console import console_user
+from ansinh.access.context import acting_as
+from ansinh.core.months import format_month_vn, parse_month
+
+
+def _month(text: str):
+    try:
+        return parse_month(text)
+    except ValueError as exc:
+        raise CommandError(str(exc), returncode=1) from exc
+
+
+def _messages(exc: ValidationError) -> str:
+    return "\n".join(f"  - {m}" for m in exc.messages)
+
+
+class Command(BaseCommand):
+    help = "Bảng chi trả trợ cấp hằng tháng / Monthly payroll: run, approve, export."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True,
+                                    title="lệnh con / subcommands")
+        cmd = getattr(parser, "called_from_command_line", None)
+        run = sub.add_parser(
+            "run", called_from_command_line=cmd,
+            help="Lập hoặc lập lại bảng chi trả dự thảo / prepare or refresh the draft.",
+            description="Tính số tiền được hưởng của tháng cho mọi đối tượng trong địa bàn, "
+                        "cùng các khoản truy lĩnh/truy thu của các tháng đã phê duyệt. Chạy "
+                        "lại bao nhiêu lần cũng cho cùng kết quả. / Price the month for every "
+                        "beneficiary in the area, with arrears and recoveries for approved "
+                        "months. Running it again gives the same draft.")
+        approve = sub.add_parser(
+            "approve", called_from_command_line=cmd,
+            help="Phê duyệt và khóa tháng (người khác người lập) / approve and freeze the "
+                 "month (a different user from the preparer).")
+        export = sub.add_parser(
+            "export", called_from_command_line=cmd,
+            help="Xuất bảng chi trả ra CSV / export the payroll as CSV: id_number, benefit, "
+                 "month, regular_amount, adjustment_amount, total_amount, payment_channel.")
+        for p in (run, approve, export):
+            p.add_argument("--month", required=True, metavar="YYYY-MM",
+                           help="Tháng chi trả / the payroll month.")
+            p.add_argument("--as", dest="as_user", metavar="USERNAME",
+                           help="Người thực hiện, theo quyền và địa bàn của họ / acting user, "
+                                "with their role and area (default: the system operator).")
+        export.add_argument("--out", required=True, metavar="FILE.csv",
+                            help="Tệp CSV kết quả / the CSV file to write.")
+
+    def handle(self, *args, **options):
+        from ansinh.payments.services import payroll_approve, payroll_export_csv, payroll_run
+
+        month = _month(options["month"])
+        user = console_user(options["as_user"])
+        label = format_month_vn(month)
+        try:
+            with acting_as(user, "cli"):
+                if options["subcommand"] == "run":
+                    result = payroll_run(user, month)
+                    self.stdout.write(
+                        f"Bảng chi trả tháng {label} (dự thảo) / draft payroll: "
+                        f"{result.communes} xã, {result.beneficiaries} người nhận, "
+                        f"thường xuyên {result.regular_total:,} đ, truy lĩnh/truy thu "
+                        f"{result.adjustment_total:,} đ ({result.adjustments} dòng)."
+                        .replace(",", "."))
+                elif options["subcommand"] == "approve":
+                    approved = payroll_approve(user, month)
+                    total = sum(p.total for p in approved)
+                    self.stdout.write(f"Đã phê duyệt tháng {label} / approved: "
+                                      f"{len(approved)} xã, tổng {total:,} đ."
+                                      .replace(",", "."))
+                else:
+                    rows = payroll_export_csv(user, month, options["out"])
+                    self.stdout.write(f"Đã ghi {rows} dòng / rows written: {options['out']}")
+        except ValidationError as exc:
+            raise CommandError("Không thực hiện được / refused:\n" + _messages(exc),
+                               returncode=1) from exc
+        except PermissionDenied as exc:
+            raise CommandError(f"Không có quyền / permission denied: {exc}",
+                               returncode=1) from exc
+        except OSError as exc:
+            raise CommandError(f"Không ghi được tệp / cannot write: {exc}",
+                               returncode=1) from exc

@@ -1,0 +1,95 @@
+"""The month ledger: what each entitlement was owed in each month, and in which payroll.
+
+A payroll month (per commune) is prepared as a draft, approved by another user, and then
+frozen. Its lines are the ledger: a `regular` line is the amount owed for the payroll's own
+month; `arrears` (truy lĩnh) and `recovery` (truy thu) lines correct an earlier, already
+approved month and say which month they cover and why. What entitlement E was owed for month
+M is the sum of its lines for M over approved payrolls; nothing approved is ever edited.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ansinh.enrolment.choices import Benefit, Channel
+
+
+class PayrollMonth(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Dự thảo"
+        APPROVED = "approved", "Đã phê duyệt"
+
+    scope_fields = ("commune", "province")
+
+    month = models.DateField("Tháng chi trả")
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # What the draft was computed from, so an approval can refuse a stale draft and an
+    # auditor can recompute an approved month and compare.
+    inputs_digest = models.CharField(max_length=64, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    beneficiaries = models.PositiveIntegerField(default=0)
+    regular_total = models.BigIntegerField(default=0)
+    adjustment_total = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "bảng chi trả tháng"
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "month"], name="payroll_month_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} – {self.commune}"
+
+    @property
+    def total(self) -> int:
+        return self.regular_total + self.adjustment_total
+
+
+class LedgerLine(models.Model):
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Hằng tháng"
+        ARREARS = "arrears", "Truy lĩnh"
+        RECOVERY = "recovery", "Truy thu"
+
+    scope_fields = ("commune", "province")
+
+    payroll = models.ForeignKey(PayrollMonth, on_delete=models.CASCADE, related_name="lines")
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    entitlement = models.ForeignKey("enrolment.Entitlement", on_delete=models.PROTECT,
+                                    related_name="ledger")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    benefit = models.CharField(max_length=20, choices=Benefit.choices)
+    category = models.CharField(max_length=40)
+    month = models.DateField("Tháng được hưởng")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    standard_level = models.BigIntegerField()
+    coefficient = models.CharField(max_length=12)
+    amount = models.BigIntegerField()
+    reason = models.CharField(max_length=255, blank=True)
+    payment_channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = "dòng sổ chi trả"
+        indexes = [
+            models.Index(fields=["payroll"], name="ledger_payroll"),
+            models.Index(fields=["entitlement", "month"], name="ledger_entitlement_month"),
+        ]
+        constraints = [
+            # One regular line per entitlement and month across all payrolls: the database
+            # itself refuses paying a month twice.
+            models.UniqueConstraint(fields=["entitlement", "month"],
+                                    condition=Q(kind="regular"), name="ledger_regular_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.month:%m/%Y}: {self.amount}"
