@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from ansinh.access.scoping import allows
+from ansinh.access.scoping import scope_for
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
 from ansinh.core.dates import InvalidDate, parse_partial_date
@@ -52,16 +52,20 @@ COLUMNS = {
 REQUIRED = ("id_number", "full_name", "date_of_birth", "sex", "commune_code", "benefit",
             "category", "start_month")
 
-BENEFIT_WORDS = {fold(b.label): b.value for b in Benefit} | {b.value: b.value for b in Benefit} \
-    | {"tro cap xa hoi": "monthly_allowance", "huu tri xa hoi": "social_pension",
-       "cham soc": "care_allowance"}
-LEVEL_WORDS = {"severe": "severe", "nang": "severe", "extremely_severe": "extremely_severe",
-               "dac biet nang": "extremely_severe", "": ""}
-POVERTY_WORDS = {"poor": "poor", "ngheo": "poor", "ho ngheo": "poor", "near_poor": "near_poor",
-                 "can ngheo": "near_poor", "ho can ngheo": "near_poor", "": ""}
-CHANNEL_WORDS = {c.value: c.value for c in Channel} | {
+def _words(pairs: dict[str, str]) -> dict[str, str]:
+    return {fold(k): v for k, v in pairs.items()}
+
+
+BENEFIT_WORDS = {fold(b.label): b.value for b in Benefit} | _words({b.value: b.value for b in Benefit}) \
+    | _words({"tro cap xa hoi": "monthly_allowance", "huu tri xa hoi": "social_pension",
+       "cham soc": "care_allowance"})
+LEVEL_WORDS = _words({"severe": "severe", "nang": "severe", "extremely_severe": "extremely_severe",
+               "dac biet nang": "extremely_severe", "": ""})
+POVERTY_WORDS = _words({"poor": "poor", "ngheo": "poor", "ho ngheo": "poor", "near_poor": "near_poor",
+                 "can ngheo": "near_poor", "ho can ngheo": "near_poor", "": ""})
+CHANNEL_WORDS = _words({c.value: c.value for c in Channel}) | _words({
     "tien mat": "cash", "buu dien": "cash", "tai nha": "home", "ngan hang": "bank",
-    "tai khoan": "bank", "vi dien tu": "ewallet", "vi": "ewallet"}
+    "tai khoan": "bank", "vi dien tu": "ewallet", "vi": "ewallet"})
 
 
 @dataclass
@@ -215,13 +219,14 @@ def validate(user, report: Report) -> Report:
         {r.values.get("recipient_id_number") for r in report.rows}
     persons = {p.id_number: p for p in Person.objects.filter(id_number__in=numbers - {None, ""})}
     seen: dict[tuple, int] = {}
+    area = scope_for(user, "add")
     for row in report.rows:
         v, err = row.values, row.errors
         commune = communes.get(v["commune_code"])
         if commune is None:
             err.append(("commune_code", f"Mã xã «{v['commune_code']}» không có trong danh mục "
                                         "34 tỉnh, 3.321 xã."))
-        elif not allows(user, "add", _Area(commune)):
+        elif not area.covers(commune.pk, commune.province_id):
             err.append(("commune_code", f"Xã {commune.name} ngoài địa bàn của bạn."))
         v["commune"] = commune
         person = persons.get(v.get("id_number"))
@@ -261,13 +266,6 @@ def validate(user, report: Report) -> Report:
                                        f"{other.start_month:%m/%Y}."))
         row.outcome = "rejected" if err else "new"
     return report
-
-
-class _Area:
-    """A stand-in record for scoping checks on a commune before anything exists in it."""
-
-    def __init__(self, commune):
-        self.commune_id, self.province_id = commune.pk, commune.province_id
 
 
 @transaction.atomic

@@ -73,7 +73,9 @@ def enrolled_conflict(person, benefit: str, category: str, start_month: date,
 def application_receive(user, *, person, received_on: date | None = None, **data) -> Application:
     require_area(user, "add", person.commune)
     received_on = received_on or timezone.localdate()
-    _raise(check_terms(terms_of(person, start_month=month_of(received_on), **data)))
+    start = start_month_for(person, data.get("category", ""), month_of(received_on),
+                            data.get("disability_certified_on"))
+    _raise(check_terms(terms_of(person, start_month=start, **data)))
     if other := enrolled_conflict(person, data["benefit"], data.get("category", ""),
                                   month_of(received_on)):
         _raise([("benefit", f"{person.full_name} đang hưởng {other.get_benefit_display()} "
@@ -159,19 +161,25 @@ def check_approver(user, decision: Decision) -> None:
         raise PermissionDenied("Vai trò của bạn không được ký loại quyết định này.")
 
 
-def first_month(app: Application, signed_month: date) -> date:
+def birthday_month(person, age: int) -> date:
+    """The month a person reaches `age` (January when only the birth year is known)."""
+    born = person.birth_date
+    return date(born.year + age, 1 if person.birth_date_precision == "Y" else born.month, 1)
+
+
+def start_month_for(person, category: str, month: date,
+                    certified_on: date | None = None) -> date:
     """Art. 8.1: 5.5.b from the month of turning 75, 5.5.c from turning 80, a disability
     from the month of its certificate, everyone else from the month the decision is signed."""
-    person = app.person
-    if app.category in (Category.C5_5B, Category.C5_5C) and person.birth_date:
-        age = 75 if app.category == Category.C5_5B else 80
-        birthday = month_of(date(person.birth_date.year + age, 1, 1)) if \
-            person.birth_date_precision == "Y" else \
-            date(person.birth_date.year + age, person.birth_date.month, 1)
-        return max(signed_month, birthday)
-    if app.category == Category.C5_6 and app.disability_certified_on:
-        return month_of(app.disability_certified_on)
-    return signed_month
+    if category in (Category.C5_5B, Category.C5_5C) and person.birth_date:
+        return max(month, birthday_month(person, 75 if category == Category.C5_5B else 80))
+    if category == Category.C5_6 and certified_on:
+        return month_of(certified_on)
+    return month
+
+
+def first_month(app: Application, signed_month: date) -> date:
+    return start_month_for(app.person, app.category, signed_month, app.disability_certified_on)
 
 
 @transaction.atomic
