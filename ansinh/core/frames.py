@@ -34,7 +34,13 @@ def read_frame(sql: str, params: Sequence = (), schema: dict | None = None) -> p
             buffer.seek(0)
             if buffer.getbuffer().nbytes == 0:
                 return pl.DataFrame(schema=schema)
-            return pl.read_csv(buffer, schema_overrides=schema, try_parse_dates=False)
+            # COPY writes booleans as t/f: read them as text, then compare.
+            flags = [n for n, t in (schema or {}).items() if t == pl.Boolean]
+            overrides = {n: (pl.Utf8 if n in flags else t) for n, t in (schema or {}).items()}
+            frame = pl.read_csv(buffer, schema_overrides=overrides, try_parse_dates=False,
+                                infer_schema_length=None)
+            return frame.with_columns([(pl.col(n) == "t").alias(n) for n in flags
+                                       if n in frame.columns])
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         rows = cursor.fetchall()

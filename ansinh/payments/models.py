@@ -93,3 +93,110 @@ class LedgerLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.month:%m/%Y}: {self.amount}"
+
+
+class Payment(models.Model):
+    """What one recipient is handed for one benefit in an approved month: the ledger's amount
+    plus whatever an earlier month left unpaid. Created when the month is approved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Chờ chi trả"
+        PAID = "paid", "Đã nhận"
+        UNPAID = "unpaid", "Chưa nhận"
+        CARRIED = "carried", "Chuyển sang tháng sau"
+
+    scope_fields = ("commune", "province")
+
+    payroll = models.ForeignKey(PayrollMonth, on_delete=models.PROTECT, related_name="payments")
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    benefit = models.CharField(max_length=20, choices=Benefit.choices)
+    payment_channel = models.CharField(max_length=10, choices=Channel.choices)
+    account_number = models.CharField(max_length=40, blank=True)
+    amount = models.BigIntegerField("Số tiền tháng này")
+    carried = models.BigIntegerField("Tháng trước chưa nhận", default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    paid_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=80, blank=True)
+    carried_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="carried_from")
+
+    class Meta:
+        verbose_name = "khoản chi trả"
+        constraints = [
+            models.UniqueConstraint(fields=["payroll", "recipient", "benefit"],
+                                    name="payment_once_per_month"),
+        ]
+        indexes = [models.Index(fields=["recipient", "benefit", "status"],
+                                name="payment_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.benefit} {self.due}"
+
+    @property
+    def due(self) -> int:
+        return self.amount + self.carried
+
+
+class ReturnFile(models.Model):
+    """A payment provider's report of what was paid (Art. 34.5: before the 20th)."""
+
+    month = models.DateField()
+    name = models.CharField(max_length=255)
+    digest = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    paid = models.PositiveIntegerField(default=0)
+    unpaid = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReturnLine(models.Model):
+    """One provider line, kept by its reference: the same reference can only ever say the
+    same thing."""
+
+    return_file = models.ForeignKey(ReturnFile, on_delete=models.PROTECT, related_name="lines")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="returns")
+    reference = models.CharField(max_length=80, unique=True)
+    status = models.CharField(max_length=10)
+    paid_on = models.DateField(null=True, blank=True)
+    amount = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Proposal(models.Model):
+    """A suggestion the system raises for an officer to decide, e.g. suspending a benefit
+    not collected for three consecutive months (Circular 02/2021 Art. 2.3.a)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Chờ xử lý"
+        ACCEPTED = "accepted", "Đã lập quyết định"
+        DISMISSED = "dismissed", "Bỏ qua"
+
+    scope_fields = ("commune", "province")
+
+    entitlement = models.ForeignKey("enrolment.Entitlement", on_delete=models.PROTECT,
+                                    related_name="proposals")
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, default="suspend")
+    reason = models.CharField(max_length=255)
+    month = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entitlement", "kind", "month"],
+                                    name="proposal_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason

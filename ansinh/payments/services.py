@@ -31,6 +31,7 @@ from ansinh.geo.models import AdminUnit
 
 from .models import LedgerLine, PayrollMonth
 from .periods import ENGINE_COLUMNS, load_periods
+from .returns import payments_create
 
 LINE_COLUMNS = ["payroll_id", "commune_id", "province_id", "entitlement_id", "person_id",
                 "recipient_id", "benefit", "category", "month", "kind", "standard_level",
@@ -184,9 +185,17 @@ def _adjustments(priced: pl.DataFrame, periods: pl.DataFrame, commune_ids: list[
     )
 
 
-def _reasons(lines: pl.DataFrame, entitlements: pl.DataFrame, policy: dict) -> pl.DataFrame:
-    reasons = entitlements.select("entitlement_id", "recalc_reason", "province_code").unique(
+def _reasons(lines: pl.DataFrame, periods: pl.DataFrame, policy: dict) -> pl.DataFrame:
+    """Why each adjustment: the change recorded on the entitlement, else the new level."""
+    reasons = periods.select("entitlement_id", "recalc_reason", "province_code").unique(
         "entitlement_id")
+    missing = set(lines["entitlement_id"].to_list()) - set(reasons["entitlement_id"].to_list())
+    if missing:  # no longer payable (a death reported late): read them from the database
+        extra = pl.DataFrame(list(Entitlement.objects.filter(pk__in=missing).values_list(
+            "pk", "recalc_reason", "province__code")), orient="row",
+            schema={"entitlement_id": pl.Int64, "recalc_reason": pl.Utf8,
+                    "province_code": pl.Utf8})
+        reasons = pl.concat([reasons, extra])
     lines = lines.join(reasons, on="entitlement_id", how="left")
     policy_text = pl.lit("")
     for code, first in sorted(policy.items(), key=lambda kv: kv[0] or ""):
@@ -211,17 +220,13 @@ def payroll_run(user, month: date, *, progress=None) -> RunResult:
     drafts = _open_drafts(user, month, commune_ids)
     first, policy = _horizon(month, commune_ids)
     periods = load_periods(first, month, commune_ids)
-    priced = _price(periods, first, month) if not periods.is_empty() else pl.DataFrame()
-    frames = []
-    if not priced.is_empty():
-        regular = priced.filter(pl.col("month") == month).with_columns(
-            pl.lit(LedgerLine.Kind.REGULAR.value).alias("kind"),
-            pl.col("reason").fill_null(""))
-        frames.append(regular)
-        if first < month:
-            adjustments = _adjustments(priced, periods, commune_ids, first, month, policy)
-            if not adjustments.is_empty():
-                frames.append(_reasons(adjustments, periods, policy))
+    priced = _price(periods, first, month)
+    frames = [priced.filter(pl.col("month") == month).with_columns(
+        pl.lit(LedgerLine.Kind.REGULAR.value).alias("kind"), pl.col("reason").fill_null(""))]
+    if first < month:
+        adjustments = _adjustments(priced, periods, commune_ids, first, month, policy)
+        if not adjustments.is_empty():
+            frames.append(_reasons(adjustments, periods, policy))
     ids = list(drafts.values())
     LedgerLine.objects.filter(payroll__in=ids).delete()
     lines = _assemble(frames, periods, drafts)
@@ -333,6 +338,7 @@ def payroll_approve(user, month: date) -> list[PayrollMonth]:
     commune_ids = [p.commune_id for p in drafts]
     Entitlement.objects.filter(commune_id__in=commune_ids, recalc_from__lte=month).update(
         recalc_from=None, recalc_reason="")
+    payments_create(drafts)
     for payroll in drafts:
         payroll.status, payroll.approved_at = PayrollMonth.Status.APPROVED, now
         audit_record(AuditAction.UPDATE, payroll, changes={

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ansinh.access.console import console_user
 from ansinh.access.context import acting_as
+from ansinh.core.money_words import format_vnd
 from ansinh.core.months import format_month_vn, parse_month
 
 
@@ -42,7 +43,14 @@ class Command(BaseCommand):
             "export", called_from_command_line=cmd,
             help="Xuất bảng chi trả ra CSV / export the payroll as CSV: id_number, benefit, "
                  "month, regular_amount, adjustment_amount, total_amount, payment_channel.")
-        for p in (run, approve, export):
+        returns = sub.add_parser(
+            "returns", called_from_command_line=cmd,
+            help="Nhập tệp kết quả chi trả của đơn vị chi trả / import the payment provider's "
+                 "return file (.csv/.xlsx: id_number, benefit, month, amount, status "
+                 "paid|unpaid, paid_on, reference). All or nothing; importing it again "
+                 "changes nothing.")
+        returns.add_argument("file", help="Tệp kết quả / the return file.")
+        for p in (run, approve, export, returns):
             p.add_argument("--month", required=True, metavar="YYYY-MM",
                            help="Tháng chi trả / the payroll month.")
             p.add_argument("--as", dest="as_user", metavar="USERNAME",
@@ -64,15 +72,15 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"Bảng chi trả tháng {label} (dự thảo) / draft payroll: "
                         f"{result.communes} xã, {result.beneficiaries} người nhận, "
-                        f"thường xuyên {result.regular_total:,} đ, truy lĩnh/truy thu "
-                        f"{result.adjustment_total:,} đ ({result.adjustments} dòng)."
-                        .replace(",", "."))
+                        f"thường xuyên {format_vnd(result.regular_total)}, truy lĩnh/truy thu "
+                        f"{format_vnd(result.adjustment_total)} ({result.adjustments} dòng).")
                 elif options["subcommand"] == "approve":
                     approved = payroll_approve(user, month)
                     total = sum(p.total for p in approved)
                     self.stdout.write(f"Đã phê duyệt tháng {label} / approved: "
-                                      f"{len(approved)} xã, tổng {total:,} đ."
-                                      .replace(",", "."))
+                                      f"{len(approved)} xã, tổng {format_vnd(total)}.")
+                elif options["subcommand"] == "returns":
+                    self.handle_returns(user, month, options["file"])
                 else:
                     rows = payroll_export_csv(user, month, options["out"])
                     self.stdout.write(f"Đã ghi {rows} dòng / rows written: {options['out']}")
@@ -85,3 +93,20 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Không ghi được tệp / cannot write: {exc}",
                                returncode=1) from exc
+
+    def handle_returns(self, user, month, path):
+        from ansinh.payments.returns import return_import
+
+        try:
+            with open(path, "rb") as f:
+                content = f.read()
+        except OSError as exc:
+            raise CommandError(f"Không đọc được tệp / cannot read: {exc}", returncode=1) \
+                from exc
+        report = return_import(user, content, path, month)
+        self.stdout.write(f"Đối soát tháng {format_month_vn(month)} / reconciled: đã nhận / "
+                          f"paid {report.paid}, chưa nhận / unpaid {report.unpaid}, không đổi / "
+                          f"unchanged {report.unchanged}.")
+        for proposal in report.proposals:
+            self.stdout.write(f"  Đề xuất tạm dừng / suspension proposed: "
+                              f"{proposal.entitlement.person} — {proposal.reason}")
