@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from ansinh.access.scoping import restrict, scope_for, scope_q
+from ansinh.access.scoping import restrict, scope_for
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
 from ansinh.core.frames import read_frame, write_frame
@@ -61,15 +61,13 @@ def _work_communes(user, month: date) -> list[int]:
     scope = scope_for(user, "payroll")
     if scope.empty:
         raise PermissionDenied("Bạn không có quyền lập bảng chi trả.")
-    running = Entitlement.objects.filter(
+    running = restrict(Entitlement.objects.filter(
         Q(start_month__lte=month) & (Q(end_month__isnull=True) | Q(end_month__gte=month))
-        | Q(recalc_from__isnull=False))
-    running = running.filter(scope_q(Entitlement, scope))
+        | Q(recalc_from__isnull=False)), user, "payroll")
     ids = set(running.values_list("commune_id", flat=True).distinct())
     # A commune whose last beneficiary left still gets a month: recoveries may be due.
-    ids |= set(PayrollMonth.objects.filter(scope_q(PayrollMonth, scope),
-                                           month=add_months(month, -1))
-               .values_list("commune_id", flat=True))
+    ids |= set(restrict(PayrollMonth.objects.filter(month=add_months(month, -1)), user,
+                        "payroll").values_list("commune_id", flat=True))
     return sorted(ids)
 
 
@@ -267,9 +265,12 @@ def _assemble(frames: list[pl.DataFrame], periods: pl.DataFrame,
         return pl.DataFrame(schema={c: pl.Utf8 for c in LINE_COLUMNS})
     keep = ["entitlement_id", "person_id", "recipient_id", "benefit", "category", "month",
             "kind", "standard_level", "coefficient", "amount", "reason"]
-    lines = pl.concat([f.select(keep).with_columns(pl.col("reason").cast(pl.Utf8)
-                                                   .fill_null(""))
-                       for f in frames], how="vertical_relaxed")
+    # A social pension is a fixed amount: no standard level or coefficient behind it.
+    lines = pl.concat([f.select(keep).with_columns(
+        pl.col("reason").cast(pl.Utf8).fill_null(""),
+        pl.col("standard_level").fill_null(0),
+        pl.col("coefficient").cast(pl.Utf8).fill_null("")) for f in frames],
+        how="vertical_relaxed")
     where = periods.select("entitlement_id", "commune_id", "province_id",
                            "payment_channel").unique("entitlement_id")
     lines = lines.join(where, on="entitlement_id", how="left")

@@ -74,8 +74,19 @@ def demo_setup(*, persons: int = DEMO_PERSONS, province: str = DEFAULT_PROVINCE,
             user_add(account.username, account.role, code, password=password,
                      full_name=account.name)
             accounts.append((account, label))
+    _demo_benefits(demo_communes)
     return DemoSetup(accounts=accounts, password=password, synthesized=synthesized,
                      persons=Person.objects.count())
+
+
+def _demo_benefits(demo_communes) -> None:
+    from django.contrib.auth import get_user_model
+
+    from .benefits import approve_last_month, enrol_demo
+
+    enrol_demo([c.id for c in demo_communes])
+    users = get_user_model().objects.in_bulk(["canbo", "chutich"], field_name="username")
+    approve_last_month(users["canbo"], users["chutich"])
 
 
 class BackgroundWorker:

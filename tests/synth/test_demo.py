@@ -46,9 +46,24 @@ def test_demo_sets_up_data_and_one_account_per_role_and_is_idempotent(rf, settin
     assert Person.objects.filter(commune=commune).exists()
     assert settings.STATIC_ROOT.exists()
 
+    # Beneficiaries as a commune has them after migrating its list, and a paid month.
+    from ansinh.enrolment.models import Entitlement
+    from ansinh.payments.models import Payment, PayrollMonth
+
+    enrolled = Entitlement.objects.count()
+    assert enrolled > 0
+    assert set(Entitlement.objects.values_list("benefit", flat=True)) <= {
+        "monthly_allowance", "social_pension"}
+    approved = PayrollMonth.objects.get(commune=commune)
+    assert approved.status == "approved" and approved.total > 0
+    assert Payment.objects.filter(payroll=approved).exists()
+    payrolls = PayrollMonth.objects.count()
+
     second = run_demo()
     assert Person.objects.count() == 300  # the registry is reused, not filled again
     assert RoleAssignment.objects.count() == len(DEMO_ACCOUNTS)
+    assert Entitlement.objects.count() == enrolled
+    assert PayrollMonth.objects.count() == payrolls
     assert "Dùng lại" in second
 
 
