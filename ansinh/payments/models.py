@@ -61,13 +61,23 @@ class LedgerLine(models.Model):
 
     scope_fields = ("commune", "province")
 
-    payroll = models.ForeignKey(PayrollMonth, on_delete=models.CASCADE, related_name="lines")
-    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    # A payroll writes a million lines at a time, every one built from rows it has just read.
+    # Foreign-key triggers and one index per reference would cost more than the COPY itself
+    # (each is checked row by row at commit), so the references are plain columns here and
+    # only the three indexes below are kept.
+    payroll = models.ForeignKey(PayrollMonth, on_delete=models.CASCADE, related_name="lines",
+                                db_constraint=False, db_index=False)
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                                db_constraint=False, db_index=False)
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False, db_index=False)
     entitlement = models.ForeignKey("enrolment.Entitlement", on_delete=models.PROTECT,
-                                    related_name="ledger")
-    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
-    recipient = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+                                    related_name="ledger", db_constraint=False,
+                                    db_index=False)
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
+                               db_constraint=False, db_index=False)
+    recipient = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
+                                  db_constraint=False, db_index=False)
     benefit = models.CharField(max_length=20, choices=Benefit.choices)
     category = models.CharField(max_length=40)
     month = models.DateField("Tháng được hưởng")
@@ -107,10 +117,16 @@ class Payment(models.Model):
 
     scope_fields = ("commune", "province")
 
-    payroll = models.ForeignKey(PayrollMonth, on_delete=models.PROTECT, related_name="payments")
-    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")
-    recipient = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    # Created set-wise from the ledger at approval: as for ledger lines, the references to
+    # areas and persons are plain columns, not keys checked row by row.
+    payroll = models.ForeignKey(PayrollMonth, on_delete=models.PROTECT, related_name="payments",
+                                db_index=False)
+    commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                                db_constraint=False, db_index=False)
+    province = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False, db_index=False)
+    recipient = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+",
+                                  db_constraint=False, db_index=False)
     benefit = models.CharField(max_length=20, choices=Benefit.choices)
     payment_channel = models.CharField(max_length=10, choices=Channel.choices)
     account_number = models.CharField(max_length=40, blank=True)
@@ -128,8 +144,10 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["payroll", "recipient", "benefit"],
                                     name="payment_once_per_month"),
         ]
-        indexes = [models.Index(fields=["recipient", "benefit", "status"],
-                                name="payment_recipient")]
+        indexes = [
+            models.Index(fields=["recipient", "benefit", "status"], name="payment_recipient"),
+            models.Index(fields=["commune", "status"], name="payment_commune_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.benefit} {self.due}"
