@@ -51,6 +51,7 @@ api.add_decorator(bind_actor, mode="operation")
 
 
 def _add_routers() -> None:
+    from .benefits import beneficiaries, payroll
     from .households import router as households
     from .imports import router as imports
     from .persons import router as persons
@@ -58,6 +59,8 @@ def _add_routers() -> None:
     api.add_router("/persons", persons)
     api.add_router("/households", households)
     api.add_router("/imports", imports)
+    api.add_router("/beneficiaries", beneficiaries)
+    api.add_router("/payroll", payroll)
 
 
 _add_routers()

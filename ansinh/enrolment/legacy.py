@@ -65,7 +65,7 @@ POVERTY_WORDS = _words({"poor": "poor", "ngheo": "poor", "ho ngheo": "poor", "ne
                  "can ngheo": "near_poor", "ho can ngheo": "near_poor", "": ""})
 CHANNEL_WORDS = _words({c.value: c.value for c in Channel}) | _words({
     "tien mat": "cash", "buu dien": "cash", "tai nha": "home", "ngan hang": "bank",
-    "tai khoan": "bank", "vi dien tu": "ewallet", "vi": "ewallet"})
+    "tai khoan": "bank", "vi dien tu": "ewallet", "vi": "ewallet", "": "cash"})
 
 
 @dataclass

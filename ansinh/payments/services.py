@@ -316,6 +316,8 @@ def _totals(lines: pl.DataFrame) -> dict[int, dict]:
 def payroll_approve(user, month: date) -> list[PayrollMonth]:
     """Approve (freeze) the drafts of `month` in the user's approving area."""
     month = month_of(month)
+    if scope_for(user, "approve").empty:
+        raise PermissionDenied("Bạn không có quyền phê duyệt bảng chi trả.")
     drafts = list(restrict(PayrollMonth.objects.select_for_update(), user, "approve")
                   .filter(month=month, status=PayrollMonth.Status.DRAFT))
     if not drafts:

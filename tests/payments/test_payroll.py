@@ -179,8 +179,10 @@ def test_viewers_and_auditors_cannot_run_or_approve(users, enrol):
         with pytest.raises(PermissionDenied):
             payroll_run(users[role], JAN)
     payroll_run(users["commune_officer"], JAN)
-    with pytest.raises(ValidationError):
-        payroll_approve(users["national_viewer"], JAN)  # nothing in its approving area
+    with pytest.raises(PermissionDenied):
+        payroll_approve(users["national_viewer"], JAN)
+    with pytest.raises(ValidationError, match="Chưa có bảng"):
+        payroll_approve(users["province_admin"], FEB)  # approver, but nothing to approve
 
 
 def test_the_export_has_one_row_per_person_and_benefit(users, enrol, tmp_path):
