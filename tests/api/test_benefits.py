@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from ansinh.payments.models import PayrollMonth
-from tests.payments.conftest import enrol  # noqa: F401 - the fixture
 from tests.conftest import new_id
+from tests.payments.conftest import enrol  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
