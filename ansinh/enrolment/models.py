@@ -108,6 +108,9 @@ class Decision(models.Model):
     application = models.ForeignKey(Application, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="decisions")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    # Who is paid when it is not the person: the carer, or whoever arranged a funeral.
+    recipient = models.ForeignKey("registry.Person", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
     entitlement = models.ForeignKey("Entitlement", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="decisions")
     commune = models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+")

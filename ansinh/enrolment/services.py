@@ -198,6 +198,8 @@ def decision_sign(user, decision: Decision, signed_on: date | None = None,
     decision.status = Decision.Status.SIGNED
     if decision.kind == DecisionKind.GRANT:
         _apply_grant(decision, month_of(signed_on))
+    elif decision.kind == DecisionKind.FUNERAL:
+        _apply_funeral(decision, month_of(signed_on))
     decision.save()
     audit_record(AuditAction.UPDATE, decision, changes={"status": ["draft", "signed"],
                                                         "number": decision.number})
@@ -226,6 +228,53 @@ def _apply_grant(decision: Decision, signed_month: date) -> Entitlement:
     audit_record(AuditAction.CREATE, entitlement, changes={
         "benefit": entitlement.benefit, "category": entitlement.category,
         "start_month": start.isoformat(), "decision": decision.number})
+    return entitlement
+
+
+# ---- funeral support (Art. 11) ---------------------------------------------------------------
+
+FUNERAL_BENEFITS = (Benefit.MONTHLY_ALLOWANCE, Benefit.SOCIAL_PENSION)
+
+
+@transaction.atomic
+def funeral_prepare(user, deceased, organiser, *, in_facility: bool = False,
+                    basis: str = "") -> Decision:
+    """Funeral support for a beneficiary who died, paid once to whoever arranged the funeral:
+    20 × the standard level (50 × for a resident of a social assistance facility)."""
+    require(user, "change", deceased)
+    if deceased.deceased_date is None:
+        raise ValidationError({"deceased": "Chưa ghi ngày mất của người này trong sổ."})
+    if organiser.pk == deceased.pk:
+        raise ValidationError({"organiser": "Người tổ chức mai táng phải là người khác."})
+    had = Entitlement.objects.filter(person=deceased, benefit__in=FUNERAL_BENEFITS,
+                                     start_month__lte=month_of(deceased.deceased_date))
+    if not had.exists():
+        raise ValidationError({"deceased": "Chỉ hỗ trợ mai táng cho người đang hưởng trợ cấp "
+                                           "hằng tháng hoặc trợ cấp hưu trí xã hội khi mất."})
+    if Decision.objects.filter(person=deceased, kind=DecisionKind.FUNERAL).exists():
+        raise ValidationError({"deceased": "Đã có quyết định hỗ trợ mai táng cho người này."})
+    decision = Decision.objects.create(
+        kind=DecisionKind.FUNERAL, prepared_by=user, person=deceased, recipient=organiser,
+        commune=deceased.commune, province=deceased.province, benefit=Benefit.FUNERAL,
+        category="facility" if in_facility else "community",
+        effective_month=month_of(timezone.localdate()),
+        basis=basis or "Điều 11 Nghị định số 20/2021/NĐ-CP; Nghị định số 147/2025/NĐ-CP",
+        reason=f"Mất ngày {deceased.deceased_date:%d/%m/%Y}")
+    audit_record(AuditAction.CREATE, decision, changes={"kind": decision.kind,
+                                                        "recipient": organiser.pk})
+    return decision
+
+
+def _apply_funeral(decision: Decision, signed_month: date) -> Entitlement:
+    entitlement = Entitlement.objects.create(
+        person=decision.person, recipient=decision.recipient, benefit=Benefit.FUNERAL,
+        category=decision.category, commune=decision.commune, province=decision.province,
+        start_month=signed_month, end_month=signed_month, status=Entitlement.Status.ENDED,
+        stop_reason="one_off")
+    decision.entitlement, decision.effective_month = entitlement, signed_month
+    audit_record(AuditAction.CREATE, entitlement, changes={
+        "benefit": "funeral", "recipient": decision.recipient_id,
+        "month": signed_month.isoformat(), "decision": decision.number})
     return entitlement
 
 

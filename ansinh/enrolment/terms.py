@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ansinh.core.months import format_month_vn, month_of
+from ansinh.policy.categories import CATEGORIES
 
 from .choices import (
     ACCOUNT_CHANNELS,
@@ -62,6 +63,7 @@ def check_terms(terms: Terms) -> list[tuple[str, str]]:
     allowed = {
         Benefit.MONTHLY_ALLOWANCE: Category.values,
         Benefit.SOCIAL_PENSION: PensionCategory.values,
+        Benefit.CARE_ALLOWANCE: list(CATEGORIES[Benefit.CARE_ALLOWANCE]),
         Benefit.FUNERAL: FuneralCategory.values,
     }
     if terms.benefit not in Benefit.values:
@@ -71,8 +73,6 @@ def check_terms(terms: Terms) -> list[tuple[str, str]]:
         errors.append(("category", f"Nhóm «{terms.category}» không thuộc chế độ "
                                    f"{Benefit(terms.benefit).label}; dùng một trong: "
                                    f"{', '.join(allowed[terms.benefit])}."))
-    if terms.benefit == Benefit.CARE_ALLOWANCE and not terms.category:
-        errors.append(("category", "Chưa ghi trường hợp hỗ trợ chăm sóc (Điều 20)."))
     start = month_of(terms.start_month)
     if terms.birth_date is None:
         errors.append(("date_of_birth", "Thiếu ngày sinh: không xác định được mức hưởng."))

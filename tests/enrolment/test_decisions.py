@@ -180,3 +180,30 @@ def test_a_commune_officer_cannot_move_someone_into_another_commune(users, make_
     with pytest.raises(PermissionDenied):
         entitlement_move(users["commune_officer"], old, geo["sibling_commune"],
                          month_of(date(2026, 4, 1)))
+
+
+def test_funeral_support_is_decided_for_a_deceased_beneficiary(users, make_person):
+    from ansinh.enrolment.services import funeral_prepare
+
+    person = make_person()
+    granted(users, person)
+    organiser = make_person("Con")
+    with pytest.raises(ValidationError, match="ngày mất"):
+        funeral_prepare(users["commune_officer"], person, organiser)
+    entitlement_stop(users["commune_officer"], person, "death", date(2026, 3, 2))
+    person.refresh_from_db()
+    decision = funeral_prepare(users["commune_officer"], person, organiser)
+    signed = decision_sign(users["commune_leader"], decision, signed_on=date(2026, 3, 10))
+    entitlement = signed.entitlement
+    assert (entitlement.benefit, entitlement.recipient, entitlement.start_month,
+            entitlement.end_month) == ("funeral", organiser, date(2026, 3, 1), date(2026, 3, 1))
+    with pytest.raises(ValidationError, match="Đã có"):
+        funeral_prepare(users["commune_officer"], person, organiser)
+
+
+def test_no_funeral_support_for_someone_who_was_not_a_beneficiary(users, make_person):
+    from ansinh.enrolment.services import funeral_prepare
+
+    person = make_person(deceased_date=date(2026, 1, 1))
+    with pytest.raises(ValidationError, match="Chỉ hỗ trợ"):
+        funeral_prepare(users["commune_officer"], person, make_person("Con"))

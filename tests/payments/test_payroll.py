@@ -223,3 +223,34 @@ def test_export_rows_are_scoped_to_the_area(users, enrol, geo):
     assert payroll_rows(users["commune_officer"], JAN).height == 1
     assert payroll_rows(users["province_officer"], JAN).height == 2
     assert payroll_rows(users["no_role"], JAN).height == 0
+
+
+def test_funeral_support_is_paid_once_to_the_organiser(users, enrol):
+    from ansinh.enrolment.services import decision_sign, funeral_prepare
+
+    entitlement = enrol("5.5a")
+    deceased = entitlement.person
+    organiser = enrol("5.5a", born=date(1955, 1, 1)).person
+    entitlement_stop(users["commune_officer"], deceased, "death", date(2026, 1, 5))
+    deceased.refresh_from_db()
+    decision = funeral_prepare(users["commune_officer"], deceased, organiser)
+    decision_sign(users["commune_leader"], decision, signed_on=date(2026, 1, 20))
+    payroll_run(users["commune_officer"], JAN)
+    funeral = lines(JAN, benefit="funeral")
+    assert [(x.recipient_id, x.amount) for x in funeral] == [(organiser.pk, 20 * 650_000)]
+    close(users, JAN)
+    payroll_run(users["commune_officer"], FEB)
+    assert lines(FEB, benefit="funeral") == []
+
+
+def test_a_care_allowance_is_paid_to_the_carer(users, enrol):
+    child = enrol("5.1", born=date(2023, 6, 1))
+    carer = enrol("5.5a").person
+    care = enrol("foster_child", benefit="care_allowance", person=child.person)
+    care.recipient = carer
+    care.save()
+    payroll_run(users["commune_officer"], JAN)
+    got = {(x.benefit, x.recipient_id): x.amount for x in lines(JAN)}
+    # A 5.1 child under 4: 2.5 × 650,000 to the child, and 2.5 × 650,000 to the carer.
+    assert got[("care_allowance", carer.pk)] == 1_625_000
+    assert got[("monthly_allowance", child.person_id)] == 1_625_000

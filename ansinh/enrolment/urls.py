@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enrolment"
+urlpatterns = [
+    path("beneficiaries/", views.EntitlementListView.as_view(), name="entitlement_list"),
+    path("beneficiaries/<int:pk>/", views.EntitlementDetailView.as_view(),
+         name="entitlement_detail"),
+    path("beneficiaries/<int:pk>/suspend/", views.EntitlementSuspendView.as_view(),
+         name="entitlement_suspend"),
+    path("beneficiaries/<int:pk>/resume/", views.EntitlementResumeView.as_view(),
+         name="entitlement_resume"),
+    path("beneficiaries/<int:pk>/stop/", views.EntitlementStopView.as_view(),
+         name="entitlement_stop"),
+    path("beneficiaries/<int:pk>/adjust/", views.EntitlementAdjustView.as_view(),
+         name="entitlement_adjust"),
+    path("beneficiaries/<int:pk>/move/", views.EntitlementMoveView.as_view(),
+         name="entitlement_move"),
+    path("applications/", views.ApplicationListView.as_view(), name="application_list"),
+    path("applications/new/", views.ApplicationReceiveView.as_view(),
+         name="application_create"),
+    path("applications/persons/", views.PersonPickerView.as_view(), name="person_picker"),
+    path("applications/posting/", views.PostingListView.as_view(), name="posting_list"),
+    path("applications/<int:pk>/", views.ApplicationDetailView.as_view(),
+         name="application_detail"),
+    path("applications/<int:pk>/post/", views.ApplicationPostView.as_view(),
+         name="application_post"),
+    path("applications/<int:pk>/prepare/", views.ApplicationPrepareView.as_view(),
+         name="application_prepare"),
+    path("applications/<int:pk>/reject/", views.ApplicationRejectView.as_view(),
+         name="application_reject"),
+    path("applications/attachments/<int:pk>/", views.AttachmentView.as_view(),
+         name="attachment"),
+    path("decisions/", views.DecisionListView.as_view(), name="decision_list"),
+    path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision_detail"),
+    path("decisions/<int:pk>/sign/", views.DecisionSignView.as_view(), name="decision_sign"),
+    path("decisions/<int:pk>/quyet-dinh.docx", views.DecisionDocumentView.as_view(),
+         {"fmt": "docx"}, name="decision_docx"),
+    path("decisions/<int:pk>/quyet-dinh.pdf", views.DecisionDocumentView.as_view(),
+         {"fmt": "pdf"}, name="decision_pdf"),
+]
