@@ -254,3 +254,21 @@ def test_a_care_allowance_is_paid_to_the_carer(users, enrol):
     # A 5.1 child under 4: 2.5 × 650,000 to the child, and 2.5 × 650,000 to the carer.
     assert got[("care_allowance", carer.pk)] == 1_625_000
     assert got[("monthly_allowance", child.person_id)] == 1_625_000
+
+
+def test_the_health_insurance_list_names_everyone_entitled(users, enrol, tmp_path):
+    from openpyxl import load_workbook
+
+    elderly = enrol("5.5a", born=date(1950, 1, 1))
+    enrol("5.6", person=elderly.person, disability_level="extremely_severe")
+    enrol("75+", benefit="social_pension", born=date(1945, 1, 1))
+    payroll_run(users["commune_officer"], JAN)
+    out = tmp_path / "bhyt.xlsx"
+    call_command("payroll", "insurance", "--month", "2026-01", "--out", str(out),
+                 "--as", "canbo")
+    sheet = load_workbook(out).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    data = [r for r in values if r[0] == 1 or r[0] == 2]
+    # One card per person (two entitlements, one person); the social pension is another list.
+    assert len(data) == 1
+    assert data[0][1] == elderly.person.id_number and data[0][7] == "BT"

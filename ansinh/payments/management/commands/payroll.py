@@ -50,7 +50,12 @@ class Command(BaseCommand):
                  "paid|unpaid, paid_on, reference). All or nothing; importing it again "
                  "changes nothing.")
         returns.add_argument("file", help="Tệp kết quả / the return file.")
-        for p in (run, approve, export, returns):
+        insurance = sub.add_parser(
+            "insurance", called_from_command_line=cmd,
+            help="Danh sách cấp thẻ BHYT (mã BT) của tháng / the month's health-insurance card "
+                 "list (code BT), as .xlsx.")
+        insurance.add_argument("--out", required=True, metavar="FILE.xlsx")
+        for p in (run, approve, export, returns, insurance):
             p.add_argument("--month", required=True, metavar="YYYY-MM",
                            help="Tháng chi trả / the payroll month.")
             p.add_argument("--as", dest="as_user", metavar="USERNAME",
@@ -81,6 +86,12 @@ class Command(BaseCommand):
                                       f"{len(approved)} xã, tổng {format_vnd(total)}.")
                 elif options["subcommand"] == "returns":
                     self.handle_returns(user, month, options["file"])
+                elif options["subcommand"] == "insurance":
+                    from ansinh.payments.insurance import insurance_xlsx
+
+                    with open(options["out"], "wb") as out:
+                        out.write(insurance_xlsx(user, month))
+                    self.stdout.write(f"Đã ghi / written: {options['out']}")
                 else:
                     rows = payroll_export_csv(user, month, options["out"])
                     self.stdout.write(f"Đã ghi {rows} dòng / rows written: {options['out']}")
