@@ -222,6 +222,12 @@ class ApplicationForm(ServiceFormMixin, forms.Form):
         self.fields["payment_channel"].choices = Channel.choices
         self.fields["received_on"].initial = timezone.localdate()
 
+    def clean_received_on(self):
+        received = self.cleaned_data["received_on"]
+        if received > timezone.localdate():
+            raise ValidationError(_("Ngày tiếp nhận không được sau hôm nay."))
+        return received
+
     def clean_attachments(self):
         files = self.cleaned_data.get("attachments") or []
         if len(files) > ATTACHMENT_MAX_FILES:

@@ -25,6 +25,7 @@ from django.views.generic import FormView
 
 from ansinh.access.scoping import allows, can, require, restrict
 from ansinh.audit.services import audit_sensitive_read
+from ansinh.payments.models import LedgerLine
 from ansinh.registry.selectors import person_search, persons_for
 from ansinh.web.mixins import AreaMixin
 from ansinh.web.paginator import paginate
@@ -51,6 +52,7 @@ from .forms import (
     public_category_label,
 )
 from .models import Application, Attachment, Decision, Entitlement
+from .numbering import SUFFIX
 
 PICKER_LIMIT = 15
 LEDGER_LIMIT = 240
@@ -136,9 +138,7 @@ def _entitlement_forms(user, entitlement, bound=None) -> dict:
     return forms
 
 
-def entitlement_page(request, entitlement, bound=None, status=200):
-    from ansinh.payments.models import LedgerLine
-
+def entitlement_page(request, entitlement, bound=None):
     user = request.user
     exact = allows(user, "sensitive", entitlement)
     decisions = list(entitlement.decisions.order_by("effective_month", "pk"))
@@ -158,9 +158,8 @@ def entitlement_page(request, entitlement, bound=None, status=200):
         "following": following,
         "forms": _entitlement_forms(user, entitlement, bound),
         "open_form": next(iter(bound)) if bound else "",
-        "today": timezone.localdate(),
     }
-    return render(request, "enrolment/entitlement_detail.html", context, status=status)
+    return render(request, "enrolment/entitlement_detail.html", context)
 
 
 def _decision_reason(decision) -> str:
@@ -531,7 +530,7 @@ class DecisionListView(AreaMixin, HtmxListMixin, View):
 def _decision(user, pk) -> Decision:
     qs = restrict(Decision.objects.select_related(
         "person", "person__household", "commune", "province", "application", "entitlement",
-        "prepared_by", "signer"), user, "view")
+        "prepared_by", "signer", "recipient"), user, "view")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -602,6 +601,8 @@ class DecisionDocumentView(AreaMixin, View):
         if decision.category in HIV_CATEGORIES:
             require(user, "sensitive", decision)
             audit_sensitive_read(decision, ["category"])
+        # Imported here: a fault in the document renderers must not take down every page
+        # that merely links to a decision.
         from ansinh.documents import decision as documents
 
         try:
@@ -670,8 +671,9 @@ def decision_document(decision: Decision):
     entitlement = decision.entitlement
     if amount is None and entitlement is not None and decision.kind in (
             DecisionKind.GRANT, DecisionKind.ADJUST, DecisionKind.RESUME,
-            DecisionKind.SUSPEND):
+            DecisionKind.SUSPEND, DecisionKind.FUNERAL):
         amount, coefficient = priced_month(entitlement, decision.effective_month)
+    funeral = decision.kind == DecisionKind.FUNERAL
     household = person.household
     residence = ", ".join(p for p in (household.address if household else "",
                                       decision.commune.name, decision.province.name) if p)
@@ -691,16 +693,23 @@ def decision_document(decision: Decision):
     return DecisionDocument(
         kind=decision.kind, commune_kind=kind, commune_name=name,
         signed_on=decision.signed_on, signer_name=decision.signer_name, signed=True,
-        number=decision.number, full_name=person.full_name,
+        # The sequence as a number, so the document prints it the Decree 30 way ("01/…");
+        # a decision recorded from an old register keeps its number as written.
+        number=decision.sequence if decision.sequence is not None else decision.number,
+        symbol=SUFFIX, full_name=person.full_name,
         birth_date=person.birth_display or None, gender=person.sex,
         id_number=person.id_number or "", residence=residence,
         benefit_label=benefit[:1].lower() + benefit[1:],
         category_label=category_label(decision.benefit, decision.category)
         if decision.category else "",
-        coefficient=coefficient or None, monthly_amount=amount,
+        coefficient=None if funeral else coefficient or None,
+        monthly_amount=None if funeral else amount,
+        funeral_amount=amount if funeral else None,
+        funeral_payee=decision.recipient.full_name if funeral and decision.recipient else "",
         first_month=decision.effective_month, reason=reason or "",
         new_residence=new_residence,
-        death_date=person.deceased_date if decision.kind == DecisionKind.TERMINATE else None,
+        death_date=person.deceased_date if decision.kind in (
+            DecisionKind.TERMINATE, DecisionKind.FUNERAL) else None,
         legal_bases=bases,
     )
 

@@ -18,6 +18,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -108,6 +109,9 @@ class PayrollMonthView(AreaMixin, HtmxListMixin, View):
                                                        "month", "pk")
         page = paginate(listed, request.GET.get("page"))
         page.object_list = label_categories(user, page.object_list)
+        comma = not (get_language() or "vi").startswith("en")  # 1,5 in Vietnamese
+        for line in page.object_list:
+            line.coefficient_text = (line.coefficient or "").replace(".", "," if comma else ".")
         context = {"form": form, "page": page, "month": month}
         htmx = getattr(request, "htmx", None)
         if htmx and not htmx.history_restore_request and not htmx.boosted:
@@ -221,6 +225,7 @@ class PaymentListView(AreaMixin, View):
     action = "export"
 
     def get(self, request, pk, fmt):
+        # Imported here: a fault in the renderers must not take the payroll page down too.
         from ansinh.documents import payment_list as documents
 
         user = request.user

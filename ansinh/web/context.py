@@ -19,6 +19,12 @@ def navigation(request):
         "nav": {
             "registry": can(user, "view"),
             "import": can(user, "import") and _url("imports:start"),
+            # Monthly assistance: every page there is readable with `view`; the buttons on
+            # them ask for their own action.
+            "beneficiaries": can(user, "view") and _url("enrolment:entitlement_list"),
+            "applications": can(user, "view") and _url("enrolment:application_list"),
+            "decisions": can(user, "view") and _url("enrolment:decision_list"),
+            "payroll": can(user, "view") and _url("payments:payroll_month"),
             "audit": can(user, "audit"),
         }
     }
