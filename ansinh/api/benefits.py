@@ -21,6 +21,7 @@ from ansinh.payments.returns import reconciliation, return_import
 from ansinh.payments.services import (
     EXPORT_COLUMNS,
     payroll_approve,
+    payroll_csv,
     payroll_rows,
     payroll_run,
 )
@@ -207,10 +208,7 @@ def rows(request: HttpRequest, month: MonthPath, limit: Limit = 50, offset: Offs
 @payroll.get("/{month}/export.csv", response={200: None, **ERRORS},
              summary="Xuất bảng chi trả ra CSV")
 def export_csv(request: HttpRequest, month: MonthPath):
-    value = _month(month)
-    frame = payroll_rows(request.auth, value)
-    body = frame.select(EXPORT_COLUMNS).write_csv() if frame.height else \
-        ",".join(EXPORT_COLUMNS) + "\n"
+    body, _count = payroll_csv(request.auth, _month(month))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="payroll-{month}.csv"'
     return response

@@ -20,8 +20,9 @@ from ansinh.core.months import add_months, format_month_vn, month_of
 from ansinh.core.workdays import add_working_days
 
 from .choices import Benefit, Category, DecisionKind, StopReason
-from .models import Application, Decision, Entitlement, Pause
+from .models import Application, Attachment, Decision, Entitlement, Pause
 from .numbering import next_number
+from .selectors import priced_month
 from .terms import Terms, age_in_month, check_terms
 
 REVIEW_WORKING_DAYS = 10  # Decree 147/2025: the commune reviews and decides within 10 days
@@ -88,6 +89,18 @@ def application_receive(user, *, person, received_on: date | None = None, **data
     audit_record(AuditAction.CREATE, app, changes={"benefit": app.benefit,
                                                    "category": app.category})
     return app
+
+
+@transaction.atomic
+def application_attach(user, app: Application, files) -> list[Attachment]:
+    """Scanned papers of the dossier, stored under the application (so after it exists)."""
+    require(user, "change", app)
+    attached = [Attachment.objects.create(application=app, title=f.name[:120], file=f)
+                for f in files]
+    if attached:
+        audit_record(AuditAction.UPDATE, app, changes={
+            "attachments": [a.title for a in attached]})
+    return attached
 
 
 @transaction.atomic
@@ -223,6 +236,8 @@ def _apply_grant(decision: Decision, signed_month: date) -> Entitlement:
         recalc_reason=f"Quyết định {decision.number}: hưởng từ {format_month_vn(start)}",
     )
     decision.entitlement, decision.effective_month = entitlement, start
+    # The signed text states the amount: priced now, so later rates never rewrite it.
+    decision.monthly_amount, decision.coefficient = priced_month(entitlement, start)
     app.status = Application.Status.APPROVED
     app.save(update_fields=["status", "updated_at"])
     audit_record(AuditAction.CREATE, entitlement, changes={
@@ -272,6 +287,7 @@ def _apply_funeral(decision: Decision, signed_month: date) -> Entitlement:
         start_month=signed_month, end_month=signed_month, status=Entitlement.Status.ENDED,
         stop_reason="one_off")
     decision.entitlement, decision.effective_month = entitlement, signed_month
+    decision.monthly_amount, decision.coefficient = priced_month(entitlement, signed_month)
     audit_record(AuditAction.CREATE, entitlement, changes={
         "benefit": "funeral", "recipient": decision.recipient_id,
         "month": signed_month.isoformat(), "decision": decision.number})
@@ -301,6 +317,8 @@ def _recorded_decision(user, entitlement, kind, month, reason, number="", signed
         decision.number, decision.migrated = number, True
     else:
         decision.sequence, decision.number = next_number(entitlement.commune, signed_on.year)
+    if kind in (DecisionKind.ADJUST, DecisionKind.RESUME, DecisionKind.GRANT):
+        decision.monthly_amount, decision.coefficient = priced_month(entitlement, month)
     decision.save()
     audit_record(AuditAction.CREATE, decision, changes={"kind": kind, "number": decision.number,
                                                         "reason": reason})

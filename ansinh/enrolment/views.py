@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import polars as pl
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -53,6 +52,7 @@ from .forms import (
 )
 from .models import Application, Attachment, Decision, Entitlement
 from .numbering import SUFFIX
+from .selectors import priced_month
 
 PICKER_LIMIT = 15
 LEDGER_LIMIT = 240
@@ -338,10 +338,7 @@ class ApplicationReceiveView(AreaMixin, FormView):
         try:
             with transaction.atomic():
                 app = services.application_receive(self.request.user, **data)
-                for upload in files:
-                    # Stored under the application's id, so written after it exists.
-                    Attachment.objects.create(application=app, title=upload.name[:120],
-                                              file=upload)
+                services.application_attach(self.request.user, app, files)
         except ValidationError as exc:
             form.apply_errors(exc)
             return self.form_invalid(form)
@@ -631,35 +628,6 @@ def split_unit_name(unit) -> tuple[str, str]:
     if name.lower().startswith(kind.lower() + " "):
         name = name[len(kind) + 1:]
     return kind, name
-
-
-def priced_month(entitlement: Entitlement, month: date) -> tuple[int | None, str]:
-    """The amount and coefficient of one entitlement for one month, from the policy engine
-    (alone, without the highest-only comparison with the person's other entitlements)."""
-    from ansinh.policy.engine import price
-
-    person = entitlement.person
-    if person.birth_date is None:
-        return None, ""
-    frame = pl.DataFrame([{
-        "entitlement_id": entitlement.pk, "person_id": entitlement.person_id,
-        "recipient_id": entitlement.recipient_id, "benefit": entitlement.benefit,
-        "category": entitlement.category, "disability_level": entitlement.disability_level,
-        "children_count": entitlement.children_count, "studying": entitlement.studying,
-        "birth_year": person.birth_date.year,
-        "birth_month": None if person.birth_date_precision == "Y" else person.birth_date.month,
-        "province_code": entitlement.province.code, "from_month": month, "to_month": month,
-    }], schema={
-        "entitlement_id": pl.Int64, "person_id": pl.Int64, "recipient_id": pl.Int64,
-        "benefit": pl.Utf8, "category": pl.Utf8, "disability_level": pl.Utf8,
-        "children_count": pl.Int32, "studying": pl.Boolean, "birth_year": pl.Int32,
-        "birth_month": pl.Int32, "province_code": pl.Utf8, "from_month": pl.Date,
-        "to_month": pl.Date,
-    })
-    priced = price(frame, month, month)
-    if priced.is_empty() or not priced["amount"][0]:
-        return None, ""
-    return int(priced["amount"][0]), str(priced["coefficient"][0] or "")
 
 
 def decision_document(decision: Decision):

@@ -402,13 +402,22 @@ def payroll_rows(user, month: date, *, approved_only: bool = False) -> pl.DataFr
         .sort("commune_id", "id_number", "benefit")
 
 
-def payroll_export_csv(user, month: date, path: str) -> int:
-    rows = payroll_rows(user, month)
-    rows.select(EXPORT_COLUMNS).write_csv(path)
+def payroll_csv(user, month: date, *, approved_only: bool = False) -> tuple[bytes, int]:
+    """The export as CSV bytes and its row count; every export is audited."""
+    rows = payroll_rows(user, month, approved_only=approved_only)
+    body = rows.select(EXPORT_COLUMNS).write_csv() if rows.height else \
+        ",".join(EXPORT_COLUMNS) + "\n"
     audit_record(AuditAction.EXPORT, object_type="payments.payrollmonth",
                  object_repr=f"Bảng chi trả tháng {format_month_vn(month)}",
-                 changes={"rows": rows.height, "file": str(path)})
-    return rows.height
+                 changes={"rows": rows.height, "format": "csv"})
+    return body.encode("utf-8"), rows.height
+
+
+def payroll_export_csv(user, month: date, path: str) -> int:
+    body, count = payroll_csv(user, month)
+    with open(path, "wb") as out:
+        out.write(body)
+    return count
 
 
 def last_approved(commune) -> datetime | None:

@@ -8,7 +8,6 @@ may not read sensitive data (see ansinh.enrolment.forms).
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.contrib import messages
@@ -202,17 +201,12 @@ class PayrollExportView(AreaMixin, View):
 
     def get(self, request):
         month = requested_month(request.GET)
-        rows = services.payroll_rows(request.user, month, approved_only=True)
-        if rows.is_empty():
+        body, count = services.payroll_csv(request.user, month, approved_only=True)
+        if not count:
             messages.error(request, _("Chưa có bảng chi trả đã phê duyệt tháng %(m)s để "
                                       "xuất.") % {"m": format_month_vn(month)})
             return HttpResponseRedirect(month_url(month))
-        buffer = io.BytesIO()
-        rows.select(services.EXPORT_COLUMNS).write_csv(buffer)
-        audit_record(AuditAction.EXPORT, object_type="payments.payrollmonth",
-                     object_repr=f"Bảng chi trả tháng {format_month_vn(month)}",
-                     changes={"rows": rows.height, "format": "csv"})
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (f'attachment; filename="bang-chi-tra-'
                                            f'{format_month(month)}.csv"')
         return response

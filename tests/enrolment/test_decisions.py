@@ -59,6 +59,8 @@ def test_the_signed_decision_is_numbered_and_enrols_the_person(users, make_perso
     entitlement = decision.entitlement
     assert entitlement.start_month == date(2026, 1, 1)
     assert entitlement.category == "5.5a"
+    # The signed text keeps its amount: 1.5 × Hà Nội's 650,000 in 01/2026.
+    assert (decision.monthly_amount, decision.coefficient) == (975_000, "1.5")
     second = granted(users, make_person("Bình"))
     assert second.number == "2/QĐ-UBND"
 
