@@ -37,10 +37,11 @@ class PaymentRow:
     category: str = ""
     amount: int = 0
     adjustment: int = 0  # arrears (truy lĩnh) positive, recovery (truy thu) negative
+    carried: int = 0  # earlier months not collected, paid with this one (Art. 34.4)
 
     @property
     def total(self) -> int:
-        return self.amount + self.adjustment
+        return self.amount + self.adjustment + self.carried
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ class PaymentList:
         return sum(row.adjustment for row in self.rows)
 
     @property
+    def total_carried(self) -> int:
+        return sum(row.carried for row in self.rows)
+
+    @property
     def total(self) -> int:
         return sum(row.total for row in self.rows)
 
@@ -112,7 +117,7 @@ class PaymentList:
 
 
 HEADERS = ("STT", "Họ và tên", "Số định danh", "Địa chỉ/Thôn", "Nhóm đối tượng", "Số tiền",
-           "Truy lĩnh/Truy thu", "Tổng cộng", "Ký nhận", "Điểm chỉ")
+           "Truy lĩnh/Truy thu", "Tháng trước chưa nhận", "Tổng cộng", "Ký nhận", "Điểm chỉ")
 
 
 def _figures(amount: int, *, blank_zero: bool = False) -> str:
@@ -124,15 +129,15 @@ def _figures(amount: int, *, blank_zero: bool = False) -> str:
 def _cells(index: int, row: PaymentRow) -> list[str]:
     return [str(index), nfc(row.full_name), nfc(row.id_number), nfc(row.address),
             nfc(row.category), _figures(row.amount), _figures(row.adjustment, blank_zero=True),
-            _figures(row.total), "", ""]
+            _figures(row.carried, blank_zero=True), _figures(row.total), "", ""]
 
 
 # --- PDF -----------------------------------------------------------------------------------
 
 # Millimetres across a landscape A4 page less 15 mm left and 10 mm right margins (272 mm):
 # the signature and thumbprint columns get the room a signature needs.
-_WIDTHS = (11, 42, 27, 36, 38, 23, 23, 24, 28, 20)
-_ALIGN = ("C", "L", "C", "L", "L", "R", "R", "R", "C", "C")
+_WIDTHS = (11, 38, 25, 30, 34, 22, 22, 20, 24, 26, 20)
+_ALIGN = ("C", "L", "C", "L", "L", "R", "R", "R", "R", "C", "C")
 _ROW_HEIGHT = 12  # mm: enough height to sign or press a thumb
 
 
@@ -175,7 +180,7 @@ def render_pdf(payment_list: PaymentList) -> bytes:
                 table_row.cell(text)
         totals = table.row(min_height=8)
         totals.cell(f"Tổng cộng ({len(pl.rows)} người)", colspan=5, align="C", style=bold)
-        for amount in (pl.total_amount, pl.total_adjustment, pl.total):
+        for amount in (pl.total_amount, pl.total_adjustment, pl.total_carried, pl.total):
             totals.cell(_figures(amount), align="R", style=bold)
         totals.cell("", colspan=2)
 
@@ -221,11 +226,11 @@ def _draw_signatures(pdf: _ListPDF, pl: PaymentList) -> None:
 
 # --- XLSX ----------------------------------------------------------------------------------
 
-_XLSX_WIDTHS = (6, 26, 16, 24, 24, 14, 14, 14, 16, 12)  # characters
+_XLSX_WIDTHS = (6, 26, 16, 22, 22, 14, 14, 14, 14, 16, 12)  # characters
 _MONEY = '#,##0;-#,##0;""'  # zero shows blank: most rows have no arrears
 _FONT = "Times New Roman"
 # Four signature blocks over the ten columns: A–B, C–D, E–G, H–J.
-_SIGNATURE_SPANS = ((1, 2), (3, 4), (5, 7), (8, 10))
+_SIGNATURE_SPANS = ((1, 2), (3, 4), (5, 8), (9, 11))
 
 
 class _Sheet:
@@ -309,7 +314,7 @@ def render_xlsx(payment_list: PaymentList) -> bytes:
                  (nfc(row.address), _LEFT), (nfc(row.category), _LEFT)]
         cells = [sheet.cell(value, align=align, border=_BOX) for value, align in texts]
         cells += [sheet.cell(value, align=_RIGHT, border=_BOX, number_format=_MONEY)
-                  for value in (row.amount, row.adjustment, row.total)]
+                  for value in (row.amount, row.adjustment, row.carried, row.total)]
         cells += [sheet.cell(None, border=_BOX), sheet.cell(None, border=_BOX)]
         sheet.append(cells, height=36)  # points: room to sign or press a thumb
 
@@ -317,7 +322,7 @@ def render_xlsx(payment_list: PaymentList) -> bytes:
                          border=_BOX)]
     totals += [sheet.cell(None, border=_BOX) for _ in range(4)]
     totals += [sheet.cell(value, bold=True, align=_RIGHT, border=_BOX, number_format=_MONEY)
-               for value in (pl.total_amount, pl.total_adjustment, pl.total)]
+               for value in (pl.total_amount, pl.total_adjustment, pl.total_carried, pl.total)]
     totals += [sheet.cell(None, border=_BOX), sheet.cell(None, border=_BOX)]
     sheet.append(totals, height=22, merges=[(1, 5)])
     sheet.append([])

@@ -12,7 +12,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, IntegerField, Min, Q, Sum, When
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -38,7 +38,7 @@ from ansinh.web.views.persons import HtmxListMixin
 
 from . import services
 from .forms import LineFilterForm, MonthForm
-from .models import LedgerLine, PayrollMonth
+from .models import LedgerLine, Payment, PayrollMonth
 
 ADJUSTMENT_LIMIT = 500
 CASH_CHANNELS = (Channel.CASH, Channel.HOME)
@@ -254,22 +254,25 @@ class PaymentListView(AreaMixin, View):
 
     @staticmethod
     def rows(payroll, row_class) -> list:
-        grouped = (LedgerLine.objects.filter(payroll=payroll, payment_channel__in=CASH_CHANNELS)
-                   .values("recipient_id", "recipient__full_name", "recipient__id_number",
-                           "recipient__sort_key", "recipient__household__address", "benefit",
-                           "category")
-                   .annotate(**_amounts())
-                   .order_by("recipient__sort_key", "recipient_id", "benefit", "category"))
+        """One row per payment (person and benefit) handed out in cash or at home: this
+        month's amount, arrears or recovery, and what earlier months left uncollected."""
+        amounts = {
+            (r["recipient_id"], r["benefit"]): r for r in
+            LedgerLine.objects.filter(payroll=payroll).values("recipient_id", "benefit")
+            .annotate(category=Min("category"), **_amounts())
+        }
+        payments = (Payment.objects.filter(payroll=payroll, payment_channel__in=CASH_CHANNELS)
+                    .select_related("recipient", "recipient__household")
+                    .order_by("recipient__sort_key", "recipient_id", "benefit"))
         rows = []
-        for row in grouped:
-            regular, adjustment = row["regular"] or 0, row["adjustment"] or 0
-            if not regular and not adjustment:
-                continue
+        for payment in payments:
+            ledger = amounts.get((payment.recipient_id, payment.benefit), {})
+            person = payment.recipient
             rows.append(row_class(
-                full_name=row["recipient__full_name"],
-                id_number=row["recipient__id_number"] or "",
-                address=row["recipient__household__address"] or "",
+                full_name=person.full_name, id_number=person.id_number or "",
+                address=person.household.address if person.household_id else "",
                 # The list is passed around at the pay point: public groups only.
-                category=public_category_label(row["benefit"], row["category"]),
-                amount=regular, adjustment=adjustment))
+                category=public_category_label(payment.benefit, ledger.get("category", "")),
+                amount=ledger.get("regular") or 0, adjustment=ledger.get("adjustment") or 0,
+                carried=payment.carried))
         return rows

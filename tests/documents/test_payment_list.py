@@ -14,6 +14,8 @@ ROWS = [
                1_000_000, adjustment=2_000_000),
     PaymentRow("Lò Thị Lựu", "001310000789", "Thôn Nà Hồng", "Trẻ em mồ côi", 1_250_000,
                adjustment=-250_000),
+    PaymentRow("Vi Văn Sáu", "001048000321", "Thôn Nà Hồng", "Người cao tuổi", 750_000,
+               carried=1_500_000),
 ]
 
 
@@ -29,9 +31,11 @@ def payment_list(rows=ROWS, **changes) -> PaymentList:
 
 def test_totals_add_regular_amounts_arrears_and_recoveries():
     pl = payment_list()
-    assert (pl.total_amount, pl.total_adjustment, pl.total) == (3_000_000, 1_750_000, 4_750_000)
-    assert pl.total_in_words == "Bốn triệu bảy trăm năm mươi nghìn đồng"
+    assert (pl.total_amount, pl.total_adjustment, pl.total_carried, pl.total) == (
+        3_750_000, 1_750_000, 1_500_000, 7_000_000)
+    assert pl.total_in_words == "Bảy triệu đồng"
     assert ROWS[2].total == 1_000_000
+    assert ROWS[3].total == 2_250_000  # earlier months not collected are paid with this one
 
 
 def test_the_pdf_lists_everyone_with_totals_in_figures_and_words():
@@ -45,9 +49,9 @@ def test_the_pdf_lists_everyone_with_totals_in_figures_and_words():
         "Tổng cộng", "Ký nhận", "Điểm chỉ",
         "Nguyễn Thị Hoa", "001141000123", "Thôn Đồng Tâm", "750.000",
         "Đặng Văn Ượng", "2.000.000", "3.000.000",
-        "Lò Thị Lựu", "-250.000",
-        "Tổng cộng (3 người)", "4.750.000", "1.750.000",
-        "Tổng số tiền bằng chữ: Bốn triệu bảy trăm năm mươi nghìn đồng",
+        "Lò Thị Lựu", "-250.000", "Vi Văn Sáu", "1.500.000", "2.250.000",
+        "Tổng cộng (4 người)", "7.000.000", "1.750.000",
+        "Tổng số tiền bằng chữ: Bảy triệu đồng",
         "Ngọc Hà, ngày 03 tháng 01 năm 2026",
         "NGƯỜI LẬP BIỂU", "KẾ TOÁN", "ĐẠI DIỆN BƯU ĐIỆN", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
         "Hà Thị Mai", "Nông Văn Tú", "Sầm Thị Lan", "Trần Văn Thắng",
@@ -102,15 +106,18 @@ def test_the_xlsx_has_the_same_list_with_numeric_amounts():
     header = _find(ws, "STT").row
     assert [c.value for c in ws[header]] == ["STT", "Họ và tên", "Số định danh", "Địa chỉ/Thôn",
                                              "Nhóm đối tượng", "Số tiền", "Truy lĩnh/Truy thu",
-                                             "Tổng cộng", "Ký nhận", "Điểm chỉ"]
+                                             "Tháng trước chưa nhận", "Tổng cộng", "Ký nhận",
+                                             "Điểm chỉ"]
     first = [c.value for c in ws[header + 1]]
-    assert first[:8] == [1, "Nguyễn Thị Hoa", "001141000123", "Thôn Đồng Tâm", "Người cao tuổi",
-                         750_000, 0, 750_000]
-    assert [c.value for c in ws[header + 3]][5:8] == [1_250_000, -250_000, 1_000_000]
-    totals = [c.value for c in ws[header + 4]]
-    assert totals[0] == "Tổng cộng (3 người)" and totals[5:8] == [3_000_000, 1_750_000, 4_750_000]
+    assert first[:9] == [1, "Nguyễn Thị Hoa", "001141000123", "Thôn Đồng Tâm", "Người cao tuổi",
+                         750_000, 0, 0, 750_000]
+    assert [c.value for c in ws[header + 3]][5:9] == [1_250_000, -250_000, 0, 1_000_000]
+    assert [c.value for c in ws[header + 4]][5:9] == [750_000, 0, 1_500_000, 2_250_000]
+    totals = [c.value for c in ws[header + 5]]
+    assert totals[0] == "Tổng cộng (4 người)"
+    assert totals[5:9] == [3_750_000, 1_750_000, 1_500_000, 7_000_000]
     assert ws.cell(header + 1, 6).number_format.startswith("#,##0")
-    assert _find(ws, "Tổng số tiền bằng chữ: Bốn triệu bảy trăm năm mươi nghìn đồng")
+    assert _find(ws, "Tổng số tiền bằng chữ: Bảy triệu đồng")
     for name in ("Hà Thị Mai", "Nông Văn Tú", "Sầm Thị Lan", "Trần Văn Thắng"):
         assert _find(ws, name)
 

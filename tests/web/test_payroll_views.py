@@ -197,6 +197,27 @@ def test_the_cash_payment_list_of_an_approved_commune(login, users, enrol):
     assert "HIV" not in text and "5.8" not in text
 
 
+def test_the_cash_list_adds_what_earlier_months_left_uncollected(login, users, enrol):
+    from openpyxl import load_workbook
+
+    from ansinh.payments.returns import return_import
+
+    entitlement = enrol("An")
+    payroll_run(users["commune_officer"], JAN)
+    payroll_approve(users["commune_leader"], JAN)
+    unpaid = ("id_number,benefit,month,amount,status,paid_on,reference\n"
+              f"{entitlement.person.id_number},monthly_allowance,2026-01,{ELDERLY},unpaid,,U1\n")
+    return_import(users["commune_officer"], unpaid.encode(), "jan.csv", JAN)
+    payroll_run(users["commune_officer"], FEB)
+    payroll_approve(users["commune_leader"], FEB)
+    february = PayrollMonth.objects.get(month=FEB)
+    client = login(users["commune_officer"])
+    xlsx = client.get(reverse("payments:payment_list_xlsx", args=[february.pk]))
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    line = next(r for r in rows if r[1] == "Nguyễn Văn An")
+    assert list(line[5:9]) == [ELDERLY, 0, ELDERLY, 2 * ELDERLY]
+
+
 def test_an_auditor_may_not_print_the_payment_list(login, users, enrol):
     enrol()
     close(users)
