@@ -230,3 +230,16 @@ def returns(request: HttpRequest, month: MonthPath, file: File[UploadedFile]):
              summary="Đối soát sổ chi trả và các khoản đã chi")
 def reconcile(request: HttpRequest, month: MonthPath):
     return reconciliation(request.auth, _month(month))
+
+
+@payroll.get("/{month}/provider/{channel}.csv", response={200: None, **ERRORS},
+             summary="Tệp chi trả gửi ngân hàng / ví điện tử")
+def provider_csv(request: HttpRequest, month: MonthPath, channel: str):
+    """Approved months only; `channel` is bank or ewallet. Columns: payment_id, id_number,
+    full_name, account_number, amount, benefit, month, commune_code."""
+    from ansinh.payments.provider import provider_file
+
+    body, _count = provider_file(request.auth, _month(month), channel)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{channel}-{month}.csv"'
+    return response

@@ -125,3 +125,15 @@ def test_a_return_file_through_the_api(api_as, enrol):  # noqa: F811
                                headers=api.headers)
     assert response.status_code == 422
     assert date(2026, 1, 1)  # the month in the path is the one checked
+
+
+def test_the_provider_file_through_the_api(api_as, enrol):  # noqa: F811
+    entitlement = enrol("5.5a", payment_channel="ewallet", account_number="0912345678")
+    api_as("commune_officer").post("/api/v1/payroll/2026-01/run")
+    api_as("commune_leader").post("/api/v1/payroll/2026-01/approve")
+    api = api_as("commune_officer")
+    response = api.get("/api/v1/payroll/2026-01/provider/ewallet.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["id_number"] == entitlement.person.id_number
+    assert api.get("/api/v1/payroll/2026-01/provider/cash.csv").status_code == 422

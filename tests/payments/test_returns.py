@@ -131,3 +131,22 @@ def test_the_cli_imports_a_return_file(users, enrol, tmp_path, capsys):
     with pytest.raises(CommandError) as exc:
         call_command("payroll", "returns", str(bad), "--month", "2026-01")
     assert exc.value.returncode == 1
+
+
+def test_the_bank_file_lists_the_accounts_and_amounts_due(users, enrol, tmp_path):
+    banked = enrol("5.5a", payment_channel="bank", account_number="0123456789")
+    enrol("5.5a")  # cash: not in the bank's file
+    payroll_run(users["commune_officer"], JAN)
+    out = tmp_path / "bank.csv"
+    with pytest.raises(CommandError):  # cash goes on the printed list, not to a provider
+        call_command("payroll", "provider-file", "--month", "2026-01", "--channel", "cash",
+                     "--out", str(out))
+    call_command("payroll", "provider-file", "--month", "2026-01", "--channel", "bank",
+                 "--out", str(out))
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 0  # a draft is not sent
+    payroll_approve(users["commune_leader"], JAN)
+    call_command("payroll", "provider-file", "--month", "2026-01", "--channel", "bank",
+                 "--out", str(out), "--as", "canbo")
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["id_number"], r["account_number"], r["amount"]) for r in rows] == [
+        (banked.person.id_number, "0123456789", str(ELDERLY))]

@@ -55,7 +55,13 @@ class Command(BaseCommand):
             help="Danh sách cấp thẻ BHYT (mã BT) của tháng / the month's health-insurance card "
                  "list (code BT), as .xlsx.")
         insurance.add_argument("--out", required=True, metavar="FILE.xlsx")
-        for p in (run, approve, export, returns, insurance):
+        provider = sub.add_parser(
+            "provider-file", called_from_command_line=cmd,
+            help="Tệp chi trả gửi ngân hàng / ví điện tử / the payment file for the bank or "
+                 "e-wallet provider of an approved month.")
+        provider.add_argument("--channel", required=True, choices=["bank", "ewallet"])
+        provider.add_argument("--out", required=True, metavar="FILE.csv")
+        for p in (run, approve, export, returns, insurance, provider):
             p.add_argument("--month", required=True, metavar="YYYY-MM",
                            help="Tháng chi trả / the payroll month.")
             p.add_argument("--as", dest="as_user", metavar="USERNAME",
@@ -86,6 +92,14 @@ class Command(BaseCommand):
                                       f"{len(approved)} xã, tổng {format_vnd(total)}.")
                 elif options["subcommand"] == "returns":
                     self.handle_returns(user, month, options["file"])
+                elif options["subcommand"] == "provider-file":
+                    from ansinh.payments.provider import provider_file
+
+                    body, count = provider_file(user, month, options["channel"])
+                    with open(options["out"], "wb") as out:
+                        out.write(body)
+                    self.stdout.write(f"Đã ghi {count} khoản / payments written: "
+                                      f"{options['out']}")
                 elif options["subcommand"] == "insurance":
                     from ansinh.payments.insurance import insurance_xlsx
 
