@@ -8,6 +8,7 @@ urlpatterns = [
     path("run/", views.PayrollRunView.as_view(), name="payroll_run"),
     path("approve/", views.PayrollApproveView.as_view(), name="payroll_approve"),
     path("export.csv", views.PayrollExportView.as_view(), name="payroll_export"),
+    path("provider/<str:channel>.csv", views.ProviderFileView.as_view(), name="provider_file"),
     path("<int:pk>/danh-sach-chi-tra.pdf", views.PaymentListView.as_view(), {"fmt": "pdf"},
          name="payment_list_pdf"),
     path("<int:pk>/danh-sach-chi-tra.xlsx", views.PaymentListView.as_view(), {"fmt": "xlsx"},

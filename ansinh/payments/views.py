@@ -13,7 +13,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, IntegerField, Min, Q, Sum, When
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -208,6 +208,29 @@ class PayrollExportView(AreaMixin, View):
             return HttpResponseRedirect(month_url(month))
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (f'attachment; filename="bang-chi-tra-'
+                                           f'{format_month(month)}.csv"')
+        return response
+
+
+class ProviderFileView(AreaMixin, View):
+    """The bank's or e-wallet provider's file of an approved month (`provider.provider_file`)."""
+
+    action = "export"
+
+    def get(self, request, channel):
+        from .provider import provider_file
+
+        month = requested_month(request.GET)
+        try:
+            body, count = provider_file(request.user, month, channel)
+        except ValidationError:
+            raise Http404 from None
+        if not count:
+            messages.error(request, _("Không có khoản chi trả qua %(ch)s đã phê duyệt tháng "
+                                      "%(m)s.") % {"ch": channel, "m": format_month_vn(month)})
+            return HttpResponseRedirect(month_url(month))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (f'attachment; filename="{channel}-'
                                            f'{format_month(month)}.csv"')
         return response
 

@@ -250,3 +250,19 @@ def test_an_auditor_sees_category_totals_only_as_public_groups(login, users, enr
     labels = [row["label"] for row in response.context["by_category"]]
     assert labels == ["Người thuộc hộ nghèo, hộ cận nghèo có hoàn cảnh khó khăn"]
     assert "HIV" not in response.text
+
+
+def test_the_bank_file_downloads_for_an_approved_month(login, users, enrol):
+    banked = enrol("An", payment_channel="bank", account_number="0123456789")
+    payroll_run(users["commune_officer"], JAN)
+    payroll_approve(users["commune_leader"], JAN)
+    client = login(users["commune_officer"])
+    response = client.get(reverse("payments:provider_file", args=["bank"]), {"month": "01/2026"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["account_number"] == "0123456789"
+    assert rows[0]["id_number"] == banked.person.id_number
+    assert client.get(reverse("payments:provider_file", args=["cash"]),
+                      {"month": "01/2026"}).status_code == 404
+    assert login(users["national_viewer"]).get(reverse("payments:provider_file", args=["bank"]),
+                                               {"month": "01/2026"}).status_code == 403
