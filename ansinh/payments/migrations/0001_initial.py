@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('enrolment', '0001_initial'),
         ('geo', '0002_load_units'),
-        ('registry', '0005_search_keys'),
+        ('registry', '0004_area_sort_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
