@@ -4,6 +4,7 @@ urlpatterns = [
     path("api/v1/", include("ansinh.api.urls")),
     path("import/", include("ansinh.imports.urls")),
     path("payroll/", include("ansinh.payments.urls")),
+    path("policy/", include("ansinh.policy.urls")),
     path("", include("ansinh.enrolment.urls")),
     path("", include("ansinh.web.urls")),
 ]

@@ -25,6 +25,8 @@ def navigation(request):
             "applications": can(user, "view") and _url("enrolment:application_list"),
             "decisions": can(user, "view") and _url("enrolment:decision_list"),
             "payroll": can(user, "view") and _url("payments:payroll_month"),
+            # Every officer prices benefits from these values; adding one asks for `policy`.
+            "policy": can(user, "view") and _url("policy:index"),
             "audit": can(user, "audit"),
         }
     }
