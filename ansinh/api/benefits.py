@@ -15,7 +15,13 @@ from ansinh.core.identity import normalise_id_number
 from ansinh.core.months import format_month, parse_month
 from ansinh.enrolment import legacy
 from ansinh.enrolment.models import Entitlement
-from ansinh.enrolment.services import entitlement_stop
+from ansinh.enrolment.services import (
+    entitlement_adjust,
+    entitlement_move,
+    entitlement_resume,
+    entitlement_stop,
+    entitlement_suspend,
+)
 from ansinh.payments.models import PayrollMonth
 from ansinh.payments.returns import reconciliation, return_import
 from ansinh.payments.services import (
@@ -27,7 +33,7 @@ from ansinh.payments.services import (
 )
 from ansinh.registry.models import Person
 
-from .common import Limit, Offset, PathId, get_in_area, paginate
+from .common import Limit, Offset, PathId, commune_by_code, get_in_area, paginate
 from .errors import ApiError, error_responses, invalid
 from .schemas.benefits import (
     EntitlementOut,
@@ -40,6 +46,7 @@ from .schemas.benefits import (
     StopIn,
     StoppedOut,
 )
+from .schemas.enrolment import AdjustIn, MoveIn, ResumeIn, SuspendIn
 
 beneficiaries = Router(tags=["beneficiaries"])
 payroll = Router(tags=["payroll"])
@@ -139,6 +146,64 @@ def stop(request: HttpRequest, payload: StopIn):
                                number=payload.decision_number)
     return {"stopped": [entitlement_out(Entitlement.objects.select_related(
         "person", "commune").get(pk=e.pk)) for e in stopped]}
+
+
+# ---- changes to a running beneficiary -------------------------------------------------------
+# Each is a decision recorded with the next number of the commune (or the number given, when
+# it was signed outside the system); months already paid are put right by the next payroll.
+
+def _changed(request: HttpRequest, entitlement_id: int) -> dict:
+    return entitlement_out(_visible(request.auth).get(pk=entitlement_id))
+
+
+@beneficiaries.post("/{int:entitlement_id}/suspend", response={200: EntitlementOut, **ERRORS},
+                    summary="Tạm dừng chi trả từ một tháng")
+def suspend(request: HttpRequest, entitlement_id: PathId, payload: SuspendIn):
+    """Only a running entitlement (422 otherwise); 403 for a role that may not change it."""
+    entitlement = get_in_area(_visible(request.auth), entitlement_id, "đối tượng")
+    entitlement_suspend(request.auth, entitlement, payload.reason, payload.from_month,
+                        number=payload.number)
+    return _changed(request, entitlement.pk)
+
+
+@beneficiaries.post("/{int:entitlement_id}/resume", response={200: EntitlementOut, **ERRORS},
+                    summary="Tiếp tục hưởng (có hoặc không truy lĩnh)")
+def resume(request: HttpRequest, entitlement_id: PathId, payload: ResumeIn):
+    """From a month after the suspension began; `back_pay` makes the paused months owed."""
+    entitlement = get_in_area(_visible(request.auth), entitlement_id, "đối tượng")
+    entitlement_resume(request.auth, entitlement, payload.month, back_pay=payload.back_pay,
+                       number=payload.number)
+    return _changed(request, entitlement.pk)
+
+
+@beneficiaries.post("/{int:entitlement_id}/adjust", response={200: EntitlementOut, **ERRORS},
+                    summary="Điều chỉnh nhóm, mức độ khuyết tật, số con… từ một tháng")
+def adjust(request: HttpRequest, entitlement_id: PathId, payload: AdjustIn):
+    """The running entitlement ends the month before `effective_month` and a new one with the
+    new terms carries on; the answer is the new one. Terms not sent stay as they were."""
+    entitlement = get_in_area(_visible(request.auth), entitlement_id, "đối tượng")
+    terms = payload.model_dump(exclude_unset=True, exclude={"effective_month"})
+    for name in ("category", "payment_channel", "studying"):
+        if name in terms and terms[name] is None:
+            raise invalid(name, "Không được để trống.")
+    for name in ("disability_level", "household_poverty", "account_number", "reason", "number"):
+        if name in terms and terms[name] is None:
+            terms[name] = ""
+    new = entitlement_adjust(request.auth, entitlement, payload.effective_month, **terms)
+    return _changed(request, new.pk)
+
+
+@beneficiaries.post("/{int:entitlement_id}/move", response={200: EntitlementOut, **ERRORS},
+                    summary="Chuyển nơi chi trả sang xã khác")
+def move(request: HttpRequest, entitlement_id: PathId, payload: MoveIn):
+    """The current commune pays up to `stop_month`, the new one from the month after. The
+    caller needs the *change* right on both communes (403 otherwise); the answer is the new
+    entitlement."""
+    entitlement = get_in_area(_visible(request.auth), entitlement_id, "đối tượng")
+    to_commune = commune_by_code(payload.to_commune, "to_commune")
+    new = entitlement_move(request.auth, entitlement, to_commune, payload.stop_month,
+                           number=payload.number)
+    return _changed(request, new.pk)
 
 
 # ---- payroll -------------------------------------------------------------------------------

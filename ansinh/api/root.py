@@ -52,6 +52,7 @@ api.add_decorator(bind_actor, mode="operation")
 
 def _add_routers() -> None:
     from .benefits import beneficiaries, payroll
+    from .enrolment import applications, decisions
     from .households import router as households
     from .imports import router as imports
     from .persons import router as persons
@@ -61,6 +62,8 @@ def _add_routers() -> None:
     api.add_router("/imports", imports)
     api.add_router("/beneficiaries", beneficiaries)
     api.add_router("/payroll", payroll)
+    api.add_router("/applications", applications)
+    api.add_router("/decisions", decisions)
 
 
 _add_routers()
