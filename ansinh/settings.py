@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "ansinh.policy",
     "ansinh.enrolment",
     "ansinh.payments",
+    "ansinh.funds",
+    "ansinh.stock",
     "ansinh.web",
 ]
 
