@@ -11,6 +11,10 @@ Actions:
 - manage_users: create users and assign roles inside the area
 - policy: add dated parameter values (standard levels, coefficients) with their legal basis
 - payroll: prepare a payroll month, payment lists and return files (approval is `approve`)
+- funds: record donors, pledges, receipts, stock and distributions of a social-security fund
+- donor_bank: see donors' bank details (fund staff only, never case workers)
+- fund_approve: approve fund allocations and distribution lists another user prepared (kept
+  apart from `approve`, so fund staff never approve decisions or payrolls)
 """
 
 from django.db import models
@@ -23,6 +27,8 @@ class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", "Quản trị cấp tỉnh"
     AUDITOR = "auditor", "Kiểm tra/thanh tra (chỉ xem)"
     NATIONAL_VIEWER = "national_viewer", "Xem toàn quốc (Bộ)"
+    FUND_OFFICER = "fund_officer", "Cán bộ quỹ an sinh xã hội"
+    FUND_MANAGER = "fund_manager", "Lãnh đạo quỹ an sinh xã hội (phê duyệt)"
 
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -39,6 +45,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     ),
     Role.AUDITOR: frozenset({"view", "export", "audit"}),
     Role.NATIONAL_VIEWER: frozenset({"view"}),
+    # Fund staff work with donors and money and pick recipients from the registry, but never
+    # see beneficiaries' sensitive fields (no `sensitive`).
+    Role.FUND_OFFICER: frozenset({"view", "export", "funds", "donor_bank"}),
+    Role.FUND_MANAGER: frozenset({"view", "export", "funds", "donor_bank", "fund_approve"}),
 }
 
 # Which level of unit a role may be held on. None means the whole country.
@@ -49,6 +59,8 @@ ROLE_LEVELS: dict[str, tuple[str | None, ...]] = {
     Role.PROVINCE_ADMIN: ("province",),
     Role.AUDITOR: ("commune", "province", None),
     Role.NATIONAL_VIEWER: (None,),
+    Role.FUND_OFFICER: ("commune", "province"),
+    Role.FUND_MANAGER: ("commune", "province"),
 }
 
 ACTIONS = frozenset().union(*ROLE_ACTIONS.values())
