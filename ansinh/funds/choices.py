@@ -1,0 +1,50 @@
+"""Choices of the fund ledger, with the Vietnamese labels officers read."""
+
+from django.db import models
+
+
+class DonorKind(models.TextChoices):
+    INDIVIDUAL = "individual", "Cá nhân"
+    BUSINESS = "business", "Doanh nghiệp"
+    DOMESTIC_ORG = "domestic_org", "Tổ chức trong nước"
+    FOREIGN_NGO = "foreign_ngo", "Tổ chức phi chính phủ nước ngoài"
+
+
+class Display(models.TextChoices):
+    NAMED = "named", "Công khai tên"
+    ANONYMOUS = "anonymous", "Ẩn danh"
+
+
+class FundKind(models.TextChoices):
+    SOCIAL_SECURITY = "social_security", "Quỹ An sinh xã hội"
+    FOR_THE_POOR = "for_the_poor", "Quỹ Vì người nghèo"
+    STATE_BUDGET = "state_budget", "Nguồn ngân sách nhà nước"
+    OTHER = "other", "Quỹ khác"
+
+
+class RestrictionKind(models.TextChoices):
+    CAMPAIGN = "campaign", "Cho chiến dịch"
+    PROGRAMME = "programme", "Cho chương trình"
+    PURPOSE = "purpose", "Cho mục đích cụ thể"
+
+
+class Method(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", "Chuyển khoản"
+    CASH = "cash", "Tiền mặt (có phiếu thu)"
+
+
+class ReceiptStatus(models.TextChoices):
+    DRAFT = "draft", "Nháp"
+    ISSUED = "issued", "Đã cấp biên nhận"
+
+
+class AllocationStatus(models.TextChoices):
+    PENDING = "pending", "Chờ phê duyệt"
+    APPROVED = "approved", "Đã phê duyệt"
+    REJECTED = "rejected", "Từ chối"
+
+
+VND = "VND"
+
+# Digits after the decimal point of each currency's minor unit (ISO 4217); 2 otherwise.
+MINOR_DIGITS = {"VND": 0, "JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3}

@@ -1,0 +1,397 @@
+"""The money side of a social-security fund: donors, funds, campaigns, donor restrictions,
+pledges, receipts and allocations.
+
+Money is a whole number of đồng. Balances are never stored: they are sums over receipt lines,
+reversals and allocations, computed while holding the `BalanceLock` row of the fund and
+restriction, so the ledger rows stay the only source of truth. An issued receipt is final:
+the model refuses edits and deletes (and on PostgreSQL a trigger refuses them at the
+database); a mistake is undone by a linked `ReceiptReversal`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .choices import (
+    VND,
+    AllocationStatus,
+    Display,
+    DonorKind,
+    FundKind,
+    Method,
+    ReceiptStatus,
+    RestrictionKind,
+)
+
+
+class ImmutableError(RuntimeError):
+    """An issued receipt, its lines or a reversal was about to be changed or deleted."""
+
+
+def _area_fields():
+    # Owning area: a commune, or a whole province (commune left empty), e.g. a city centre.
+    return (
+        models.ForeignKey("geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT,
+                          related_name="+", verbose_name="Xã/phường"),
+        models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+",
+                          verbose_name="Tỉnh/thành phố"),
+    )
+
+
+class Donor(models.Model):
+    scope_fields = ("commune", "province")
+
+    kind = models.CharField("Loại nhà tài trợ", max_length=20, choices=DonorKind.choices)
+    name = models.CharField("Tên nhà tài trợ", max_length=200)
+    country = models.CharField("Quốc gia", max_length=2, blank=True,
+                               help_text="Mã ISO 3166-1 hai chữ cái, cho nhà tài trợ nước ngoài")
+    currency = models.CharField("Đơn vị tiền tệ", max_length=3, default=VND)
+    contact_persons = models.TextField("Người liên hệ", blank=True)
+    tax_code = models.CharField("Mã số thuế", max_length=20, blank=True)
+    phone = models.CharField("Điện thoại", max_length=30, blank=True)
+    email = models.EmailField("Thư điện tử", blank=True)
+    bank_account = models.CharField("Số tài khoản", max_length=40, blank=True)
+    bank_name = models.CharField("Ngân hàng", max_length=120, blank=True)
+    display = models.CharField("Hiển thị trong danh sách công khai", max_length=10,
+                               choices=Display.choices, default=Display.NAMED)
+    commune, province = _area_fields()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "nhà tài trợ"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fund(models.Model):
+    scope_fields = ("commune", "province")
+
+    kind = models.CharField("Loại quỹ", max_length=20, choices=FundKind.choices)
+    name = models.CharField("Tên quỹ", max_length=200)
+    code = models.CharField("Ký hiệu", max_length=20,
+                            help_text="Dùng trong số biên nhận, ví dụ ASXH")
+    commune, province = _area_fields()
+
+    class Meta:
+        verbose_name = "quỹ"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(models.Model):
+    scope_fields = ("commune", "province")
+
+    name = models.CharField("Tên chiến dịch", max_length=200)
+    target_amount = models.BigIntegerField("Mục tiêu (đồng)", null=True, blank=True)
+    starts_on = models.DateField("Từ ngày")
+    ends_on = models.DateField("Đến ngày", null=True, blank=True)
+    responsible_unit = models.CharField("Đơn vị phụ trách", max_length=200, blank=True)
+    funds = models.ManyToManyField(Fund, related_name="campaigns", blank=True,
+                                   verbose_name="Quỹ tiếp nhận")
+    commune, province = _area_fields()
+
+    class Meta:
+        verbose_name = "chiến dịch vận động"
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target_amount__isnull=True)
+                                   | Q(target_amount__gt=0), name="campaign_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Restriction(models.Model):
+    """A donor's condition on money: only for this campaign, programme or purpose (until an
+    optional end date). Money without a restriction is unrestricted."""
+
+    scope_fields = ("commune", "province")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="restrictions",
+                             verbose_name="Quỹ")
+    kind = models.CharField("Loại hạn chế", max_length=20, choices=RestrictionKind.choices)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="restrictions", verbose_name="Chiến dịch")
+    description = models.CharField("Chương trình/mục đích", max_length=300)
+    donor = models.ForeignKey(Donor, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="restrictions", verbose_name="Nhà tài trợ")
+    ends_on = models.DateField("Hạn sử dụng", null=True, blank=True)
+    commune, province = _area_fields()
+
+    class Meta:
+        verbose_name = "hạn chế sử dụng"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.description}"
+
+
+class Pledge(models.Model):
+    """Cam kết tài trợ: a promise, never money received."""
+
+    scope_fields = ("commune", "province")
+
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="pledges",
+                              verbose_name="Nhà tài trợ")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="pledges", verbose_name="Chiến dịch")
+    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="pledges", verbose_name="Quỹ")
+    amount = models.BigIntegerField("Số tiền cam kết (đồng)", null=True, blank=True)
+    in_kind = models.TextField("Hiện vật cam kết", blank=True)
+    pledged_on = models.DateField("Ngày cam kết")
+    commune, province = _area_fields()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "cam kết tài trợ"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                                   name="pledge_amount_positive"),
+            models.CheckConstraint(condition=Q(campaign__isnull=False) | Q(fund__isnull=False),
+                                   name="pledge_has_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cam kết #{self.pk} của {self.donor}"
+
+
+class ReceiptQuerySet(models.QuerySet):
+    # Bulk update()/delete() skip the model's save()/delete(); refuse them on issued rows too.
+    def update(self, **kwargs):
+        if self.filter(status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Biên nhận đã cấp không được sửa.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Biên nhận đã cấp không được xóa.")
+        return super().delete()
+
+
+class Receipt(models.Model):
+    """Tiền nhận: one payment from one donor, split into lines per fund and restriction."""
+
+    scope_fields = ("commune", "province")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="receipts",
+                             verbose_name="Quỹ cấp biên nhận")
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="receipts",
+                              verbose_name="Nhà tài trợ")
+    pledge = models.ForeignKey(Pledge, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="receipts", verbose_name="Thực hiện cam kết")
+    method = models.CharField("Hình thức", max_length=20, choices=Method.choices)
+    document_ref = models.CharField("Số chứng từ (phiếu thu / mã giao dịch)", max_length=100,
+                                    blank=True)
+    received_on = models.DateField("Ngày nhận")
+    total = models.BigIntegerField("Tổng số tiền (đồng)")
+    currency = models.CharField("Đơn vị tiền tệ", max_length=3, default=VND)
+    original_amount_minor = models.BigIntegerField("Số tiền nguyên tệ (đơn vị nhỏ nhất)",
+                                                   null=True, blank=True)
+    exchange_rate = models.DecimalField("Tỷ giá (đồng / 1 đơn vị nguyên tệ)", max_digits=18,
+                                        decimal_places=6, null=True, blank=True)
+    aid_approval_ref = models.CharField("Số quyết định phê duyệt viện trợ", max_length=100,
+                                        blank=True)
+    description = models.CharField("Nội dung", max_length=300, blank=True)
+    status = models.CharField("Trạng thái", max_length=10, choices=ReceiptStatus.choices,
+                              default=ReceiptStatus.DRAFT)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    number = models.CharField("Số biên nhận", max_length=40, blank=True)
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    commune, province = _area_fields()
+
+    objects = ReceiptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "biên nhận tiền tài trợ"
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gt=0), name="receipt_total_positive"),
+            models.UniqueConstraint(fields=["fund", "year", "sequence"],
+                                    condition=Q(sequence__isnull=False),
+                                    name="receipt_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"Biên nhận nháp #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        # What was read from the database decides, not the attribute a caller may have reset.
+        if self.pk is not None and getattr(self, "_stored_status", None) == ReceiptStatus.ISSUED:
+            raise ImmutableError("Biên nhận đã cấp không được sửa; hãy lập bút toán hủy.")
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    def delete(self, *args, **kwargs):
+        if Receipt.objects.filter(pk=self.pk, status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Biên nhận đã cấp không được xóa; hãy lập bút toán hủy.")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        obj._stored_status = obj.__dict__.get("status")
+        return obj
+
+    @property
+    def issued(self) -> bool:
+        return self.status == ReceiptStatus.ISSUED
+
+
+class ReceiptLineQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(receipt__status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Dòng của biên nhận đã cấp không được sửa.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(receipt__status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Dòng của biên nhận đã cấp không được xóa.")
+        return super().delete()
+
+
+class ReceiptLine(models.Model):
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="receipt_lines",
+                             verbose_name="Quỹ")
+    restriction = models.ForeignKey(Restriction, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="receipt_lines",
+                                    verbose_name="Hạn chế sử dụng")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="receipt_lines", verbose_name="Chiến dịch")
+    amount = models.BigIntegerField("Số tiền (đồng)")
+
+    objects = ReceiptLineQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dòng biên nhận #{self.receipt_id}: {self.amount} đ"
+
+    def save(self, *args, **kwargs):
+        if self._receipt_issued():
+            raise ImmutableError("Dòng của biên nhận đã cấp không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._receipt_issued():
+            raise ImmutableError("Dòng của biên nhận đã cấp không được xóa.")
+        return super().delete(*args, **kwargs)
+
+    def _receipt_issued(self) -> bool:
+        return Receipt.objects.filter(pk=self.receipt_id, status=ReceiptStatus.ISSUED).exists()
+
+
+class ReceiptReversal(models.Model):
+    """Bút toán hủy: takes a whole issued receipt back out of the balances. Final itself."""
+
+    scope_fields = ("commune", "province")
+
+    receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, related_name="reversal")
+    reason = models.CharField("Lý do hủy", max_length=300)
+    reversed_on = models.DateField("Ngày hủy")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    commune, province = _area_fields()
+
+    class Meta:
+        verbose_name = "bút toán hủy biên nhận"
+
+    def __str__(self) -> str:
+        return f"Hủy biên nhận #{self.receipt_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("Bút toán hủy không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("Bút toán hủy không được xóa.")
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number of a fund in a year, taken under a row lock."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fund", "year"],
+                                               name="receipt_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}/{self.year}: {self.last}"
+
+
+class BalanceLock(models.Model):
+    """One row per fund and restriction (none = unrestricted money). Every write that changes
+    what may be spent from that pot locks this row first, so checks and writes serialise."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    restriction = models.ForeignKey(Restriction, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "restriction"],
+                                    condition=Q(restriction__isnull=False),
+                                    name="balance_lock_restricted"),
+            models.UniqueConstraint(fields=["fund"], condition=Q(restriction__isnull=True),
+                                    name="balance_lock_unrestricted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}/{self.restriction_id or '-'}"
+
+
+class Allocation(models.Model):
+    """Chi: money leaving a fund for a purpose. Prepared by one officer, approved by another.
+
+    A pending allocation already reserves its amount, so the balance an officer sees is what
+    is left after everything in the approval queue; only an approved one counts as spent."""
+
+    scope_fields = ("commune", "province")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="allocations",
+                             verbose_name="Quỹ")
+    restriction = models.ForeignKey(Restriction, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="allocations",
+                                    verbose_name="Hạn chế sử dụng")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="allocations", verbose_name="Chiến dịch")
+    amount = models.BigIntegerField("Số tiền (đồng)")
+    purpose = models.CharField("Mục đích chi", max_length=300)
+    allocated_on = models.DateField("Ngày chi")
+    status = models.CharField("Trạng thái", max_length=10, choices=AllocationStatus.choices,
+                              default=AllocationStatus.PENDING)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("Ghi chú phê duyệt", max_length=300, blank=True)
+    commune, province = _area_fields()
+
+    class Meta:
+        verbose_name = "khoản chi"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chi #{self.pk}: {self.purpose}"

@@ -1,0 +1,166 @@
+"""Reads of the fund ledger, always through the area scoping.
+
+Viewing donors, funds and campaigns needs `view` on their area (commune staff may see who
+gives to their commune); a donor's bank details also need `donor_bank` there, and are masked
+otherwise. Balances are computed from the ledger rows, never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+
+from ansinh.access.scoping import allows, restrict
+
+from .choices import AllocationStatus, Display, ReceiptStatus
+from .models import Allocation, Campaign, Donor, Fund, Pledge, Receipt, ReceiptLine
+
+ANONYMOUS_NAME = "Nhà hảo tâm ẩn danh"
+BANK_FIELDS = ("bank_account", "bank_name")
+
+
+def donor_list(user, action: str = "view"):
+    return restrict(Donor.objects.all(), user, action)
+
+
+def fund_list(user, action: str = "view"):
+    return restrict(Fund.objects.all(), user, action)
+
+
+def campaign_list(user, action: str = "view"):
+    return restrict(Campaign.objects.all(), user, action)
+
+
+def receipt_list(user, action: str = "view"):
+    return restrict(Receipt.objects.all(), user, action)
+
+
+def mask(value: str) -> str:
+    """Keep the last three characters so an officer can still tell two accounts apart."""
+    if not value:
+        return ""
+    return "•" * max(len(value) - 3, 3) + value[-3:]
+
+
+def donor_detail(user, donor: Donor) -> dict:
+    """A donor as a plain dict for pages, exports and the API: bank details only for users
+    holding `donor_bank` on the donor's area."""
+    fields = ("id", "kind", "name", "country", "currency", "contact_persons", "tax_code",
+              "phone", "email", "display", "commune_id", "province_id")
+    data = {f: getattr(donor, f) for f in fields}
+    show_bank = allows(user, "donor_bank", donor)
+    for f in BANK_FIELDS:
+        data[f] = getattr(donor, f) if show_bank else mask(getattr(donor, f))
+    data["bank_masked"] = not show_bank
+    return data
+
+
+def donor_public_name(donor: Donor) -> str:
+    """The name printed in public donor lists, honouring the donor's wish to stay anonymous."""
+    return ANONYMOUS_NAME if donor.display == Display.ANONYMOUS else donor.name
+
+
+def _net_receipt_lines():
+    """Lines of issued receipts that have not been reversed."""
+    return ReceiptLine.objects.filter(receipt__status=ReceiptStatus.ISSUED,
+                                      receipt__reversal__isnull=True)
+
+
+def _sum(qs, field: str = "amount") -> int:
+    return qs.aggregate(s=Sum(field))["s"] or 0
+
+
+@dataclass(frozen=True)
+class Balance:
+    received: int  # issued receipt lines, reversals taken out
+    spent: int  # approved allocations
+    reserved: int  # allocations waiting for approval
+
+    @property
+    def available(self) -> int:
+        return self.received - self.spent - self.reserved
+
+
+def balance_of(fund_id: int, restriction_id: int | None, *,
+               exclude_allocation: int | None = None) -> Balance:
+    """The balance of one pot. Writers call it while holding the pot's `BalanceLock`."""
+    lines = _net_receipt_lines().filter(fund_id=fund_id, restriction_id=restriction_id)
+    allocations = Allocation.objects.filter(fund_id=fund_id, restriction_id=restriction_id)
+    if exclude_allocation is not None:
+        allocations = allocations.exclude(pk=exclude_allocation)
+    return Balance(
+        received=_sum(lines),
+        spent=_sum(allocations.filter(status=AllocationStatus.APPROVED)),
+        reserved=_sum(allocations.filter(status=AllocationStatus.PENDING)),
+    )
+
+
+def fund_balances(user, fund: Fund | None = None) -> list[dict]:
+    """Per fund and restriction in the user's area: received, spent, reserved, available."""
+    funds = fund_list(user)
+    if fund is not None:
+        funds = funds.filter(pk=fund.pk)
+    fund_ids = list(funds.values_list("pk", flat=True))
+    pots: dict[tuple, dict] = {}
+
+    def pot(fund_id, restriction_id):
+        return pots.setdefault((fund_id, restriction_id), {
+            "fund_id": fund_id, "restriction_id": restriction_id,
+            "received": 0, "spent": 0, "reserved": 0})
+
+    for row in (_net_receipt_lines().filter(fund_id__in=fund_ids)
+                .values("fund_id", "restriction_id").annotate(s=Sum("amount"))):
+        pot(row["fund_id"], row["restriction_id"])["received"] = row["s"]
+    for row in (Allocation.objects.filter(fund_id__in=fund_ids)
+                .exclude(status=AllocationStatus.REJECTED)
+                .values("fund_id", "restriction_id", "status").annotate(s=Sum("amount"))):
+        key = "spent" if row["status"] == AllocationStatus.APPROVED else "reserved"
+        pot(row["fund_id"], row["restriction_id"])[key] += row["s"]
+    for p in pots.values():
+        p["available"] = p["received"] - p["spent"] - p["reserved"]
+    return sorted(pots.values(), key=lambda p: (p["fund_id"], p["restriction_id"] or 0))
+
+
+def _received_per_pledge(pledge_ids) -> dict[int, int]:
+    rows = (Receipt.objects.filter(pledge_id__in=pledge_ids, status=ReceiptStatus.ISSUED,
+                                   reversal__isnull=True)
+            .values("pledge_id").annotate(s=Sum("total")))
+    return {r["pledge_id"]: r["s"] for r in rows}
+
+
+def _outstanding(pledges) -> int:
+    """What donors promised in money and have not yet paid, pledge by pledge (paying more
+    than one pledge asked does not cancel another pledge's debt)."""
+    money = list(pledges.filter(amount__isnull=False).values_list("pk", "amount"))
+    paid = _received_per_pledge([pk for pk, _ in money])
+    return sum(max(amount - paid.get(pk, 0), 0) for pk, amount in money)
+
+
+def campaign_progress(user, campaign: Campaign | None = None) -> list[dict]:
+    """Per campaign: target, pledged (money pledges), received (net of reversals, pledged
+    or not) and outstanding pledges. A pledge is never counted as received."""
+    campaigns = campaign_list(user)
+    if campaign is not None:
+        campaigns = campaigns.filter(pk=campaign.pk)
+    rows = []
+    for c in campaigns:
+        pledges = Pledge.objects.filter(campaign=c)
+        received = _sum(_net_receipt_lines().filter(
+            Q(campaign=c) | Q(campaign__isnull=True, restriction__campaign=c)))
+        rows.append({"campaign_id": c.pk, "name": c.name, "target": c.target_amount,
+                     "pledged": _sum(pledges), "received": received,
+                     "outstanding": _outstanding(pledges),
+                     "in_kind_pledges": pledges.exclude(in_kind="").count()})
+    return rows
+
+
+def donor_progress(user, donor: Donor) -> dict:
+    """One donor's pledged, received (net) and outstanding amounts, in the user's area."""
+    if not restrict(Donor.objects.filter(pk=donor.pk), user, "view").exists():
+        return {"donor_id": donor.pk, "pledged": 0, "received": 0, "outstanding": 0}
+    pledges = Pledge.objects.filter(donor=donor)
+    received = _sum(Receipt.objects.filter(donor=donor, status=ReceiptStatus.ISSUED,
+                                           reversal__isnull=True), "total")
+    return {"donor_id": donor.pk, "pledged": _sum(pledges), "received": received,
+            "outstanding": _outstanding(pledges)}

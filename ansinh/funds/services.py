@@ -1,0 +1,559 @@
+"""Writes of the fund ledger. Each service checks the user's `funds` (or `fund_approve`) role
+on the owning area, validates with messages naming the field in Vietnamese, writes in one
+transaction and leaves an audit row.
+
+Balance rule: for each pot (fund + restriction, none = unrestricted), available = issued
+receipt lines − reversed receipts − approved allocations − pending allocations. Pending
+allocations reserve their amount (decided so that the approval queue can never hold more than
+the pot: a manager approving in any order never meets a refusal for lack of money, and an
+officer sees what is really left). Every check runs while holding the pot's `BalanceLock`
+row, so two allocations racing for the last đồng cannot both pass.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ansinh.access.scoping import require, scope_for
+from ansinh.audit.models import AuditAction
+from ansinh.audit.services import audit_record
+from ansinh.core.money_words import format_vnd
+from ansinh.geo.models import Level
+
+from . import selectors
+from .choices import (
+    MINOR_DIGITS,
+    VND,
+    AllocationStatus,
+    Display,
+    DonorKind,
+    FundKind,
+    Method,
+    ReceiptStatus,
+    RestrictionKind,
+)
+from .models import (
+    Allocation,
+    BalanceLock,
+    Campaign,
+    Donor,
+    Fund,
+    Pledge,
+    Receipt,
+    ReceiptCounter,
+    ReceiptLine,
+    ReceiptReversal,
+    Restriction,
+)
+
+DONOR_FIELDS = ("kind", "name", "country", "currency", "contact_persons", "tax_code", "phone",
+                "email", "bank_account", "bank_name", "display")
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _area(area) -> tuple:
+    """(commune, province) of an owning area given as a commune or a province."""
+    if area is None:
+        raise ValidationError({"area": "Đơn vị quản lý: bắt buộc (xã/phường hoặc tỉnh)."})
+    if area.level == Level.PROVINCE:
+        return None, area
+    if area.level == Level.COMMUNE:
+        return area, area.province
+    raise ValidationError({"area": "Đơn vị quản lý: phải là xã/phường hoặc tỉnh/thành phố."})
+
+
+def _require_area(user, action: str, commune, province) -> None:
+    if not scope_for(user, action).covers(commune and commune.pk, province.pk):
+        raise PermissionDenied("Bạn không có quyền quản lý quỹ tại địa bàn này.")
+
+
+def _same_area(obj, owner) -> bool:
+    return obj.commune_id == owner.commune_id and obj.province_id == owner.province_id
+
+
+def _positive(value, field: str, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({field: f"{label}: phải là số nguyên đồng."})
+    if value <= 0:
+        raise ValidationError({field: f"{label}: phải lớn hơn 0 đồng."})
+    return value
+
+
+def _not_future(day: date, field: str, label: str) -> date:
+    if day is None:
+        raise ValidationError({field: f"{label}: bắt buộc."})
+    if day > _today():
+        raise ValidationError({field: f"{label}: không được sau ngày hôm nay."})
+    return day
+
+
+def _choice(value, choices, field: str, label: str):
+    if value not in choices.values:
+        raise ValidationError({field: f"{label}: giá trị «{value}» không hợp lệ."})
+    return value
+
+
+def _audited_changes(values: dict) -> dict:
+    # Bank details stay out of the audit log, which auditors without `donor_bank` may read.
+    return {k: ("(đã ghi)" if k in selectors.BANK_FIELDS and v else v)
+            for k, v in values.items()}
+
+
+# ---------------------------------------------------------------------------- donors
+
+def _clean_donor(values: dict) -> None:
+    _choice(values.get("kind"), DonorKind, "kind", "Loại nhà tài trợ")
+    _choice(values.get("display"), Display, "display", "Hiển thị")
+    if not (values.get("name") or "").strip():
+        raise ValidationError({"name": "Tên nhà tài trợ: bắt buộc."})
+    currency = (values.get("currency") or VND).upper()
+    values["currency"] = currency
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValidationError({"currency": "Đơn vị tiền tệ: mã ISO 4217 ba chữ cái."})
+    if values["kind"] == DonorKind.FOREIGN_NGO:
+        country = (values.get("country") or "").upper()
+        if len(country) != 2 or not country.isalpha() or country == "VN":
+            raise ValidationError({"country": "Quốc gia: bắt buộc với tổ chức nước ngoài "
+                                              "(mã ISO hai chữ cái, khác VN)."})
+        values["country"] = country
+
+
+@transaction.atomic
+def donor_create(user, *, area, kind: str, name: str, country: str = "", currency: str = VND,
+                 contact_persons: str = "", tax_code: str = "", phone: str = "",
+                 email: str = "", bank_account: str = "", bank_name: str = "",
+                 display: str = Display.NAMED) -> Donor:
+    commune, province = _area(area)
+    _require_area(user, "funds", commune, province)
+    values = {"kind": kind, "name": name.strip(), "country": country, "currency": currency,
+              "contact_persons": contact_persons, "tax_code": tax_code, "phone": phone,
+              "email": email, "bank_account": bank_account, "bank_name": bank_name,
+              "display": display}
+    _clean_donor(values)
+    donor = Donor(commune=commune, province=province, **values)
+    donor.full_clean()
+    donor.save()
+    audit_record(AuditAction.CREATE, donor, changes=_audited_changes(values))
+    return donor
+
+
+@transaction.atomic
+def donor_update(user, donor: Donor, **changes) -> Donor:
+    donor = Donor.objects.select_for_update().get(pk=donor.pk)
+    require(user, "funds", donor)
+    unknown = set(changes) - set(DONOR_FIELDS)
+    if unknown:
+        raise ValidationError({f: "Trường không được sửa tại đây." for f in unknown})
+    if ({"bank_account", "bank_name"} & set(changes)):
+        require(user, "donor_bank", donor)
+    old = {f: getattr(donor, f) for f in DONOR_FIELDS}
+    values = {**old, **changes}
+    _clean_donor(values)
+    for f, v in values.items():
+        setattr(donor, f, v)
+    donor.full_clean()
+    donor.save()
+    changed = {f: [old[f], values[f]] for f in DONOR_FIELDS if old[f] != values[f]}
+    for f in selectors.BANK_FIELDS:
+        if f in changed:
+            changed[f] = "(đã thay đổi)"
+    audit_record(AuditAction.UPDATE, donor, changes=changed)
+    return donor
+
+
+# ---------------------------------------------------------------------------- funds, campaigns
+
+@transaction.atomic
+def fund_create(user, *, area, kind: str, name: str, code: str) -> Fund:
+    commune, province = _area(area)
+    _require_area(user, "funds", commune, province)
+    _choice(kind, FundKind, "kind", "Loại quỹ")
+    if not name.strip():
+        raise ValidationError({"name": "Tên quỹ: bắt buộc."})
+    if not code.strip():
+        raise ValidationError({"code": "Ký hiệu quỹ: bắt buộc (dùng trong số biên nhận)."})
+    fund = Fund.objects.create(kind=kind, name=name.strip(), code=code.strip().upper(),
+                               commune=commune, province=province)
+    audit_record(AuditAction.CREATE, fund, changes={"kind": kind, "name": fund.name,
+                                                    "code": fund.code})
+    return fund
+
+
+@transaction.atomic
+def campaign_create(user, *, area, name: str, starts_on: date, ends_on: date | None = None,
+                    target_amount: int | None = None, responsible_unit: str = "",
+                    funds: list[Fund] = ()) -> Campaign:
+    commune, province = _area(area)
+    _require_area(user, "funds", commune, province)
+    if not name.strip():
+        raise ValidationError({"name": "Tên chiến dịch: bắt buộc."})
+    if target_amount is not None:
+        _positive(target_amount, "target_amount", "Mục tiêu")
+    if starts_on is None:
+        raise ValidationError({"starts_on": "Ngày bắt đầu: bắt buộc."})
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "Ngày kết thúc: không được trước ngày bắt đầu."})
+    for f in funds:
+        require(user, "funds", f)
+    campaign = Campaign.objects.create(name=name.strip(), starts_on=starts_on, ends_on=ends_on,
+                                       target_amount=target_amount,
+                                       responsible_unit=responsible_unit,
+                                       commune=commune, province=province)
+    campaign.funds.set(funds)
+    audit_record(AuditAction.CREATE, campaign, changes={
+        "name": campaign.name, "target_amount": target_amount, "starts_on": starts_on,
+        "ends_on": ends_on, "funds": [f.pk for f in funds]})
+    return campaign
+
+
+@transaction.atomic
+def restriction_create(user, *, fund: Fund, kind: str, description: str,
+                       campaign: Campaign | None = None, donor: Donor | None = None,
+                       ends_on: date | None = None) -> Restriction:
+    require(user, "funds", fund)
+    _choice(kind, RestrictionKind, "kind", "Loại hạn chế")
+    if kind == RestrictionKind.CAMPAIGN:
+        if campaign is None:
+            raise ValidationError({"campaign": "Chiến dịch: bắt buộc với hạn chế theo chiến dịch."})
+        require(user, "funds", campaign)
+        description = description or campaign.name
+    elif campaign is not None:
+        raise ValidationError({"campaign": "Chiến dịch: chỉ dùng với hạn chế theo chiến dịch."})
+    if not (description or "").strip():
+        raise ValidationError({"description": "Chương trình/mục đích: bắt buộc."})
+    if donor is not None:
+        require(user, "funds", donor)
+    restriction = Restriction.objects.create(
+        fund=fund, kind=kind, description=description.strip(), campaign=campaign, donor=donor,
+        ends_on=ends_on, commune=fund.commune, province=fund.province)
+    audit_record(AuditAction.CREATE, restriction, changes={
+        "fund": fund.pk, "kind": kind, "description": restriction.description,
+        "campaign": campaign, "donor": donor, "ends_on": ends_on})
+    return restriction
+
+
+# ---------------------------------------------------------------------------- pledges
+
+@transaction.atomic
+def pledge_create(user, *, donor: Donor, pledged_on: date, amount: int | None = None,
+                  in_kind: str = "", campaign: Campaign | None = None,
+                  fund: Fund | None = None) -> Pledge:
+    require(user, "funds", donor)
+    owner = campaign or fund
+    if owner is None:
+        raise ValidationError({"campaign": "Chiến dịch hoặc quỹ: phải chọn một."})
+    require(user, "funds", owner)
+    if fund is not None and campaign is not None:
+        require(user, "funds", fund)
+    if amount is None and not in_kind.strip():
+        raise ValidationError({"amount": "Số tiền cam kết: bắt buộc, hoặc mô tả hiện vật."})
+    if amount is not None:
+        _positive(amount, "amount", "Số tiền cam kết")
+    _not_future(pledged_on, "pledged_on", "Ngày cam kết")
+    pledge = Pledge.objects.create(donor=donor, campaign=campaign, fund=fund, amount=amount,
+                                   in_kind=in_kind.strip(), pledged_on=pledged_on,
+                                   commune=owner.commune, province=owner.province,
+                                   created_by=user)
+    audit_record(AuditAction.CREATE, pledge, changes={
+        "donor": donor, "campaign": campaign, "fund": fund, "amount": amount,
+        "in_kind": pledge.in_kind, "pledged_on": pledged_on})
+    return pledge
+
+
+# ---------------------------------------------------------------------------- receipts
+
+def _is_foreign_aid(receipt: Receipt) -> bool:
+    return receipt.donor.kind == DonorKind.FOREIGN_NGO or receipt.currency != VND
+
+
+def _check_foreign_amount(currency: str, original_minor, rate, total: int) -> None:
+    if currency == VND:
+        if original_minor is not None or rate is not None:
+            raise ValidationError({"currency": "Đơn vị tiền tệ: tiền đồng không có nguyên tệ "
+                                               "và tỷ giá."})
+        return
+    if original_minor is None or isinstance(original_minor, bool) or original_minor <= 0:
+        raise ValidationError({"original_amount_minor": "Số tiền nguyên tệ: bắt buộc và lớn "
+                                                        "hơn 0 với ngoại tệ."})
+    if rate is None or Decimal(rate) <= 0:
+        raise ValidationError({"exchange_rate": "Tỷ giá: bắt buộc và lớn hơn 0 với ngoại tệ."})
+    digits = MINOR_DIGITS.get(currency, 2)
+    expected = (Decimal(original_minor) / (10 ** digits) * Decimal(rate)).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP)
+    # Banks round once; more than one đồng apart means a typing mistake in one of the three.
+    if abs(expected - total) > 1:
+        raise ValidationError({"total": f"Tổng số tiền: {format_vnd(total)} không khớp nguyên "
+                                        f"tệ × tỷ giá = {format_vnd(int(expected))}."})
+
+
+def _clean_line(user, receipt_fund: Fund, line: dict, index: int) -> ReceiptLine:
+    where = f"Dòng {index}"
+    fund = line.get("fund")
+    if fund is None:
+        raise ValidationError({"lines": f"{where} – Quỹ: bắt buộc."})
+    require(user, "funds", fund)
+    if not _same_area(fund, receipt_fund):
+        raise ValidationError({"lines": f"{where} – Quỹ: phải cùng đơn vị quản lý với quỹ "
+                                        "cấp biên nhận."})
+    amount = line.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValidationError({"lines": f"{where} – Số tiền: phải là số nguyên đồng lớn hơn 0."})
+    restriction = line.get("restriction")
+    campaign = line.get("campaign")
+    if restriction is not None:
+        if restriction.fund_id != fund.pk:
+            raise ValidationError({"lines": f"{where} – Hạn chế sử dụng: thuộc quỹ khác."})
+        if restriction.campaign_id:
+            if campaign is not None and campaign.pk != restriction.campaign_id:
+                raise ValidationError({"lines": f"{where} – Chiến dịch: khác chiến dịch của "
+                                                "hạn chế sử dụng."})
+            campaign = restriction.campaign
+    if campaign is not None:
+        require(user, "funds", campaign)
+    return ReceiptLine(fund=fund, restriction=restriction, campaign=campaign, amount=amount)
+
+
+@transaction.atomic
+def receipt_create(user, *, fund: Fund, donor: Donor, received_on: date, method: str,
+                   total: int, lines: list[dict], currency: str = VND,
+                   original_amount_minor: int | None = None,
+                   exchange_rate: Decimal | str | None = None, document_ref: str = "",
+                   aid_approval_ref: str = "", pledge: Pledge | None = None,
+                   description: str = "") -> Receipt:
+    """A draft receipt with its lines. Each line: {"fund", "amount", optional "restriction",
+    optional "campaign"}. It counts in no balance until `receipt_issue`."""
+    require(user, "funds", fund)
+    require(user, "funds", donor)
+    _choice(method, Method, "method", "Hình thức")
+    _positive(total, "total", "Tổng số tiền")
+    _not_future(received_on, "received_on", "Ngày nhận")
+    currency = (currency or VND).upper()
+    if exchange_rate is not None:
+        exchange_rate = Decimal(str(exchange_rate))
+    _check_foreign_amount(currency, original_amount_minor, exchange_rate, total)
+    if method == Method.CASH and not document_ref.strip():
+        raise ValidationError({"document_ref": "Số phiếu thu: bắt buộc khi nhận tiền mặt."})
+    if pledge is not None:
+        require(user, "funds", pledge)
+        if pledge.donor_id != donor.pk:
+            raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
+    if not lines:
+        raise ValidationError({"lines": "Các dòng phân bổ: cần ít nhất một dòng."})
+    clean = [_clean_line(user, fund, line, i) for i, line in enumerate(lines, start=1)]
+    line_sum = sum(line.amount for line in clean)
+    if line_sum != total:
+        raise ValidationError({"lines": f"Các dòng phân bổ: cộng lại {format_vnd(line_sum)}, "
+                                        f"khác tổng số tiền {format_vnd(total)}."})
+    receipt = Receipt.objects.create(
+        fund=fund, donor=donor, pledge=pledge, method=method, document_ref=document_ref.strip(),
+        received_on=received_on, total=total, currency=currency,
+        original_amount_minor=original_amount_minor, exchange_rate=exchange_rate,
+        aid_approval_ref=aid_approval_ref.strip(), description=description,
+        created_by=user, commune=fund.commune, province=fund.province)
+    for line in clean:
+        line.receipt = receipt
+    ReceiptLine.objects.bulk_create(clean)
+    audit_record(AuditAction.CREATE, receipt, changes={
+        "donor": donor, "total": total, "currency": currency, "received_on": received_on,
+        "lines": [[ln.fund_id, ln.restriction_id, ln.campaign_id, ln.amount] for ln in clean]})
+    return receipt
+
+
+def _next_receipt_number(fund: Fund, year: int) -> tuple[int, str]:
+    try:
+        with transaction.atomic():
+            ReceiptCounter.objects.get_or_create(fund=fund, year=year)
+    except IntegrityError:
+        pass  # created by a concurrent issuer a moment ago
+    counter = ReceiptCounter.objects.select_for_update().get(fund=fund, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last, f"{counter.last:05d}/{year}/BN-{fund.code}"
+
+
+@transaction.atomic
+def receipt_issue(user, receipt: Receipt) -> Receipt:
+    """Validate a draft and give it its number (per issuing fund and year). Final afterwards.
+    Foreign aid (a foreign donor or foreign money) needs its approval decision under Decree
+    313/2025 (formerly 80/2020): aid may be received only after approval."""
+    receipt = Receipt.objects.select_for_update().select_related("donor", "fund").get(
+        pk=receipt.pk)
+    require(user, "funds", receipt)
+    if receipt.status != ReceiptStatus.DRAFT:
+        raise ValidationError({"status": "Trạng thái: biên nhận đã được cấp."})
+    lines = list(receipt.lines.all())
+    if sum(ln.amount for ln in lines) != receipt.total:
+        raise ValidationError({"lines": "Các dòng phân bổ: không khớp tổng số tiền."})
+    if _is_foreign_aid(receipt) and not receipt.aid_approval_ref:
+        raise ValidationError({"aid_approval_ref": "Số quyết định phê duyệt viện trợ: bắt buộc "
+                                                   "với viện trợ nước ngoài (Nghị định "
+                                                   "313/2025/NĐ-CP, trước đây 80/2020)."})
+    # Take the pot locks so a balance read under a lock never sees half an issue.
+    for pot in sorted({(ln.fund_id, ln.restriction_id) for ln in lines},
+                      key=lambda p: (p[0], p[1] or 0)):
+        _lock_pot(*pot)
+    year = receipt.received_on.year
+    receipt.sequence, receipt.number = _next_receipt_number(receipt.fund, year)
+    receipt.year = year
+    receipt.status = ReceiptStatus.ISSUED
+    receipt.issued_at = timezone.now()
+    receipt.issued_by = user
+    receipt.save()
+    audit_record(AuditAction.UPDATE, receipt, changes={
+        "status": [ReceiptStatus.DRAFT, ReceiptStatus.ISSUED], "number": receipt.number})
+    return receipt
+
+
+@transaction.atomic
+def receipt_reverse(user, receipt: Receipt, *, reason: str,
+                    reversed_on: date | None = None) -> ReceiptReversal:
+    """Take an issued receipt back out of the balances with a linked reversal entry.
+    Refused when the money has already been allocated: the allocations must go first."""
+    receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+    require(user, "funds", receipt)
+    if receipt.status != ReceiptStatus.ISSUED:
+        raise ValidationError({"receipt": "Biên nhận: chỉ hủy được biên nhận đã cấp."})
+    if ReceiptReversal.objects.filter(receipt=receipt).exists():
+        raise ValidationError({"receipt": "Biên nhận: đã có bút toán hủy."})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Lý do hủy: bắt buộc."})
+    reversed_on = _not_future(reversed_on or _today(), "reversed_on", "Ngày hủy")
+    if reversed_on < receipt.received_on:
+        raise ValidationError({"reversed_on": "Ngày hủy: không được trước ngày nhận."})
+    per_pot: dict[tuple, int] = {}
+    for ln in receipt.lines.all():
+        key = (ln.fund_id, ln.restriction_id)
+        per_pot[key] = per_pot.get(key, 0) + ln.amount
+    for (fund_id, restriction_id), amount in sorted(per_pot.items(),
+                                                   key=lambda i: (i[0][0], i[0][1] or 0)):
+        _lock_pot(fund_id, restriction_id)
+        if selectors.balance_of(fund_id, restriction_id).available < amount:
+            raise ValidationError({"receipt": "Biên nhận: số tiền đã được phân bổ chi, không "
+                                              "đủ số dư để hủy; hãy từ chối/thu hồi khoản chi "
+                                              "trước."})
+    reversal = ReceiptReversal.objects.create(
+        receipt=receipt, reason=reason.strip(), reversed_on=reversed_on, created_by=user,
+        commune=receipt.commune, province=receipt.province)
+    audit_record(AuditAction.CREATE, reversal, changes={
+        "receipt": receipt.pk, "number": receipt.number, "reason": reversal.reason})
+    return reversal
+
+
+# ---------------------------------------------------------------------------- allocations
+
+def _lock_pot(fund_id: int, restriction_id: int | None) -> BalanceLock:
+    """Lock (creating on first use) the balance row of a pot until the transaction ends.
+    Callers lock several pots in (fund, restriction) order so two writers cannot deadlock."""
+    try:
+        with transaction.atomic():
+            BalanceLock.objects.get_or_create(fund_id=fund_id, restriction_id=restriction_id)
+    except IntegrityError:
+        pass  # created by a concurrent writer a moment ago
+    return BalanceLock.objects.select_for_update().get(fund_id=fund_id,
+                                                       restriction_id=restriction_id)
+
+
+def _check_restriction(restriction: Restriction | None, campaign: Campaign | None,
+                       on: date) -> None:
+    if restriction is None:
+        return
+    if restriction.campaign_id and (campaign is None or campaign.pk != restriction.campaign_id):
+        raise ValidationError({"campaign": f"Chiến dịch: tiền hạn chế cho chiến dịch "
+                                           f"«{restriction.campaign}» chỉ được chi cho "
+                                           "chiến dịch đó."})
+    if restriction.ends_on is not None and on > restriction.ends_on:
+        raise ValidationError({"restriction": "Hạn chế sử dụng: đã hết hạn ngày "
+                                              f"{restriction.ends_on:%d/%m/%Y}."})
+
+
+def _insufficient(available: int) -> ValidationError:
+    return ValidationError({"amount": f"Số tiền: vượt số dư khả dụng {format_vnd(available)}."})
+
+
+@transaction.atomic
+def allocation_prepare(user, *, fund: Fund, amount: int, purpose: str,
+                       restriction: Restriction | None = None,
+                       campaign: Campaign | None = None,
+                       allocated_on: date | None = None) -> Allocation:
+    """Prepare a spending (maker). Reserves the amount at once, under the pot's lock."""
+    require(user, "funds", fund)
+    _positive(amount, "amount", "Số tiền")
+    if not (purpose or "").strip():
+        raise ValidationError({"purpose": "Mục đích chi: bắt buộc."})
+    allocated_on = allocated_on or _today()
+    if restriction is not None and restriction.fund_id != fund.pk:
+        raise ValidationError({"restriction": "Hạn chế sử dụng: thuộc quỹ khác."})
+    if campaign is not None:
+        require(user, "funds", campaign)
+    _check_restriction(restriction, campaign, allocated_on)
+    _lock_pot(fund.pk, restriction and restriction.pk)
+    available = selectors.balance_of(fund.pk, restriction and restriction.pk).available
+    if amount > available:
+        raise _insufficient(available)
+    allocation = Allocation.objects.create(
+        fund=fund, restriction=restriction, campaign=campaign, amount=amount,
+        purpose=purpose.strip(), allocated_on=allocated_on, prepared_by=user,
+        commune=fund.commune, province=fund.province)
+    audit_record(AuditAction.CREATE, allocation, changes={
+        "fund": fund.pk, "restriction": restriction, "campaign": campaign, "amount": amount,
+        "purpose": allocation.purpose, "allocated_on": allocated_on})
+    return allocation
+
+
+def _decide(user, allocation: Allocation) -> Allocation:
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    require(user, "fund_approve", allocation)
+    if allocation.prepared_by_id == user.pk:
+        raise PermissionDenied("Người lập khoản chi không được tự phê duyệt.")
+    if allocation.status != AllocationStatus.PENDING:
+        raise ValidationError({"status": "Trạng thái: khoản chi đã được quyết định."})
+    return allocation
+
+
+@transaction.atomic
+def allocation_approve(user, allocation: Allocation, *, note: str = "") -> Allocation:
+    """Approve (checker ≠ maker, `fund_approve`). Rechecks the restriction and the balance
+    under the lock: a reversal may have taken money out since it was prepared."""
+    _lock_pot(allocation.fund_id, allocation.restriction_id)
+    allocation = _decide(user, allocation)
+    _check_restriction(allocation.restriction, allocation.campaign,
+                       max(allocation.allocated_on, _today()))
+    available = selectors.balance_of(allocation.fund_id, allocation.restriction_id,
+                                     exclude_allocation=allocation.pk).available
+    if allocation.amount > available:
+        raise _insufficient(available)
+    allocation.status = AllocationStatus.APPROVED
+    allocation.decided_by = user
+    allocation.decided_at = timezone.now()
+    allocation.decision_note = note
+    allocation.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(AuditAction.UPDATE, allocation, changes={
+        "status": [AllocationStatus.PENDING, AllocationStatus.APPROVED]})
+    return allocation
+
+
+@transaction.atomic
+def allocation_reject(user, allocation: Allocation, *, note: str) -> Allocation:
+    """Reject (checker ≠ maker): the reserved amount goes back to the pot."""
+    if not (note or "").strip():
+        raise ValidationError({"decision_note": "Lý do từ chối: bắt buộc."})
+    _lock_pot(allocation.fund_id, allocation.restriction_id)
+    allocation = _decide(user, allocation)
+    allocation.status = AllocationStatus.REJECTED
+    allocation.decided_by = user
+    allocation.decided_at = timezone.now()
+    allocation.decision_note = note.strip()
+    allocation.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(AuditAction.UPDATE, allocation, changes={
+        "status": [AllocationStatus.PENDING, AllocationStatus.REJECTED], "note": note})
+    return allocation
