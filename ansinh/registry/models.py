@@ -16,6 +16,7 @@ from ansinh.core.identity import InvalidIdNumber, check_id_number
 from ansinh.core.text import clean_name, fold, name_sort_key
 
 from .choices import DisabilityLevel, DisabilityType, Poverty, Relationship, Sex
+from .search import PersonQuerySet
 
 
 class Household(models.Model):
@@ -114,6 +115,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = "cá nhân"
         verbose_name_plural = "cá nhân"
@@ -188,4 +191,41 @@ class Person(models.Model):
             raise ValidationError(errors)
 
 
+class SearchKey(models.Model):
+    """The search keys of a person, one row each: every distinct word of the folded name, and
+    `#yyyy` for the year of birth. PostgreSQL only.
 
+    Its index (word, sort_key, person_id) holds every key's persons already in Vietnamese
+    order, with what a search filters on beside it (area, date of birth, the other words), so
+    a search reads one key's range of that index in order and stops after a page, and counts
+    without touching `registry_person` (see registry.search).
+
+    Not written by Django: statement-level triggers on `registry_person` keep it in step with
+    every write (ORM, bulk imports, COPY), and the bulk synthetic load writes it set-wise
+    (migration 0005). `words`, `birth_date` and the areas are copies of the person's, for
+    index-only reads; `sort_key` is the person's packed two characters a byte, which sorts
+    the same (registry_pack_sort_key in migration 0005).
+    """
+
+    pk = models.CompositePrimaryKey("person", "word")
+    person = models.ForeignKey(
+        Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="search_keys"
+    )
+    word = models.CharField(max_length=180)
+    sort_key = models.BinaryField()
+    # The folded name between spaces, so that a whole word is a plain `LIKE '% word %'`.
+    words = models.CharField(max_length=182)
+    birth_date = models.DateField(null=True)
+    commune = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    province = models.ForeignKey(
+        "geo.AdminUnit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        managed = False
+        db_table = "registry_searchkey"
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.person_id}"

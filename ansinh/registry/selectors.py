@@ -5,19 +5,20 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from ansinh.access.scoping import restrict
+from ansinh.access.scoping import restrict, scope_for
 from ansinh.core.dates import InvalidDate, parse_partial_date
 from ansinh.core.identity import normalise_id_number
 from ansinh.core.text import fold
 
+from . import search
 from .models import Household, Person
-from .search import order_for_list, word_filter
 
 _DIGITS = re.compile(r"^\d{6,12}$")
 
 
 def persons_for(user, action: str = "view") -> QuerySet[Person]:
-    return restrict(Person.objects.all(), user, action)
+    # Remember the scope, so that a name search can scope its key index the same way.
+    return restrict(Person.objects.all(), user, action).scoped(scope_for(user, action))
 
 
 def households_for(user, action: str = "view") -> QuerySet[Household]:
@@ -35,32 +36,39 @@ def person_search(
       `nguyen dung` finds `Nguyễn Văn Dũng` and `dang` finds `Đặng` (see registry.search).
     - birth: dd/mm/yyyy, mm/yyyy or yyyy.
 
-    The result comes in Vietnamese list order, in the way that is cheap for this query;
-    callers slice it and must not re-order it.
+    The result comes in Vietnamese list order (sort_key, id), served the cheap way for the
+    query. Callers slice it; asking for `order_by("sort_key", "pk")` again keeps that way,
+    any other order gives up the search index.
     """
     q = (q or "").strip()
+    # Read before any filter of ours: the area scope `qs` carries, if it is only that.
+    scope = qs.area_scope() if isinstance(qs, search.PersonQuerySet) else None
     words: list[str] = []
+    by_id = False
     if q:
         number = normalise_id_number(q)
-        if _DIGITS.match(q.replace(" ", "")) and len(number) == 12:
+        by_id = bool(_DIGITS.match(q.replace(" ", ""))) and len(number) == 12
+        if by_id:
             qs = qs.filter(id_number=number)
         else:
             words = fold(q).split()
-            qs = word_filter(qs, words)
-    if birth:
-        parsed = parse_birth_filter(birth)
-        if parsed:
-            start, end = parsed
-            qs = qs.filter(birth_date__gte=start, birth_date__lt=end)
+    born = parse_birth_filter(birth) if birth else None
     if household:
         qs = qs.filter(household__code=household.strip())
+        scope = None
     if commune_id:
         qs = qs.filter(commune_id=commune_id)
     if sex in ("M", "F"):
         qs = qs.filter(sex=sex)
+        scope = None
     if deceased is not None:
         qs = qs.filter(deceased_date__isnull=not deceased)
-    return order_for_list(qs, words)
+        scope = None
+    if by_id or not (words or born):
+        if born:
+            qs = qs.filter(birth_date__gte=born[0], birth_date__lt=born[1])
+        return qs.order_by("sort_key", "pk")
+    return search.matching(qs, words, born, commune_id=commune_id, scope=scope)
 
 
 def parse_birth_filter(text: str) -> tuple[date, date] | None:
@@ -83,10 +91,10 @@ def household_search(qs: QuerySet[Household], *, q: str = "", poverty: str = "",
                      commune_id: int | None = None) -> QuerySet[Household]:
     q = (q or "").strip()
     if q:
-        words = fold(q)
-        qs = qs.filter(
-            Q(code__iexact=q) | Q(code__startswith=q) | Q(head__search_name__contains=words)
-        )
+        code = Q(code__iexact=q) | Q(code__startswith=q)
+        # The head's name by whole words, as the person search matches names.
+        words = fold(q).split()
+        qs = qs.filter(code | search.words_q(words, "head__") if words else code)
     if poverty:
         qs = qs.filter(poverty_status=poverty)
     if commune_id:

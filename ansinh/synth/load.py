@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ansinh.geo.models import AdminUnit, Level, Scheme
+from ansinh.registry import search
 from ansinh.registry.models import Household
 
 from .generate import (
@@ -135,8 +136,8 @@ def _pg_drop_for_bulk(cursor) -> list[str]:
     return the statements that rebuild them, exactly as they were.
 
     Building an index once over sorted data is many times cheaper than inserting a million
-    keys into it (the trigram GIN above all), and re-adding a foreign key checks it with one
-    join instead of a trigger per row at commit. Everything happens inside the load's
+    keys into it (a GIN or a wide covering index above all), and re-adding a foreign key
+    checks it with one join instead of a trigger per row at commit. Everything happens inside the load's
     transaction: a failure rolls back to the original schema, and a violation found while
     rebuilding rolls the load back. Primary keys stay: the new ids are ascending."""
     oids = "('registry_person'::regclass, 'registry_household'::regclass)"
@@ -212,9 +213,12 @@ def _copy_text(df: pl.DataFrame) -> bytes:
 
 
 class _PostgresWriter:
-    def __init__(self, cursor, *, defaults: bool):
+    def __init__(self, cursor, *, defaults: bool, keys: str = ""):
         self.raw = connection.connection  # the psycopg connection, inside Django's transaction
         self.created = timezone.now().isoformat()
+        # In a bulk load the search keys come with the rows (the key triggers are off):
+        # `keys` is the COPY statement for them, "" when the triggers write them.
+        self.keys = keys
         self.omit = []
         if defaults:
             # In a bulk load the tables are locked anyway: let the constant columns come from
@@ -244,6 +248,36 @@ class _PostgresWriter:
                 with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                     for offset in range(0, df.height, 50_000):
                         copy.write(_copy_text(df.slice(offset, 50_000)))
+            if self.keys:
+                keys = key_rows(chunk.persons)
+                with cur.copy(self.keys) as copy:
+                    for offset in range(0, keys.height, 100_000):
+                        copy.write(_copy_text(keys.slice(offset, 100_000)))
+
+
+_NIBBLES = dict(zip(" .0123456789", "123456789abc", strict=True))
+
+
+def key_rows(persons: pl.DataFrame) -> pl.DataFrame:
+    """One row per person and search key — each distinct word of `search_name`, and `#yyyy`
+    for the year of birth — in the columns of `registry_searchkey`, as the key triggers of
+    registry migration 0005 derive them; the sort key packed as there
+    (registry_pack_sort_key), written as hex for COPY. (A key made by name_sort_key holds
+    digits, '.' and ' ' only, so there is nothing to drop first.)"""
+    hex_key = pl.col("sort_key").str.replace_many(_NIBBLES)
+    base = persons.select(
+        person_id=pl.col("id"), commune_id=pl.col("commune_id"),
+        province_id=pl.col("province_id"), birth_date=pl.col("birth_date").cast(pl.String),
+        word=pl.col("search_name").str.split(" ").list.unique(maintain_order=True),
+        sort_key=pl.lit("\\\\x") + pl.when(hex_key.str.len_bytes() % 2 == 1)
+        .then(hex_key + "0").otherwise(hex_key),
+        words=pl.concat_str([pl.lit(" "), pl.col("search_name"), pl.lit(" ")]),
+    )
+    words = base.explode("word").filter(pl.col("word") != "")
+    years = base.filter(pl.col("birth_date").is_not_null()).with_columns(
+        word=pl.lit("#") + pl.col("birth_date").str.slice(0, 4).cast(pl.Int32).cast(pl.String)
+    )
+    return pl.concat([words, years]).select(search.KEY_COLUMNS)
 
 
 class _SqliteWriter:
@@ -301,7 +335,7 @@ def synth_to_database(*, province: str = DEFAULT_PROVINCE, persons: int = 10_000
         raise SynthError(f"Cơ sở dữ liệu {vendor} chưa được hỗ trợ.")
     with transaction.atomic():
         with connection.cursor() as cursor:
-            restore = []
+            restore, key_indexes, keys = [], [], ""
             if vendor == "postgresql":
                 first_person, first_household = _pg_lock_and_reserve(cursor)
                 if rebuild_indexes is None:
@@ -309,6 +343,14 @@ def synth_to_database(*, province: str = DEFAULT_PROVINCE, persons: int = 10_000
                                                      _pg_rows(cursor, "registry_person"))
                 if rebuild_indexes:
                     restore = _pg_drop_for_bulk(cursor)
+                    # The search keys too: written with the rows from the generated frames,
+                    # their index built once at the end, instead of the triggers inserting
+                    # them into a live index. Into an empty key table they go frozen
+                    # (all-visible), ready for index-only reads with no VACUUM.
+                    key_indexes, fresh = search.bulk_keys_suspend(cursor)
+                    columns = ", ".join(search.KEY_COLUMNS)
+                    keys = (f"COPY {search.KEY_TABLE} ({columns}) FROM STDIN"
+                            + (" WITH (FREEZE)" if fresh else ""))
             else:
                 first_person, first_household = _sqlite_reserve(cursor)
             counters = _read_counters(cursor, plan_communes)
@@ -316,8 +358,8 @@ def synth_to_database(*, province: str = DEFAULT_PROVINCE, persons: int = 10_000
         synth = Synthesizer(province_code=unit.code, seed=seed, counters=counters, as_of=as_of)
         counts = synth.split(persons, plan_communes)
         with connection.cursor() as cursor:
-            writer = (_PostgresWriter(cursor, defaults=bool(restore)) if vendor == "postgresql"
-                      else _SqliteWriter())
+            writer = (_PostgresWriter(cursor, defaults=bool(restore), keys=keys)
+                      if vendor == "postgresql" else _SqliteWriter())
         result.timings["prepare"] = time.perf_counter() - started
         gen_time = write_time = 0.0
 
@@ -357,6 +399,9 @@ def synth_to_database(*, province: str = DEFAULT_PROVINCE, persons: int = 10_000
                         cursor.execute(statement)
                     result.timings["rebuild"] = time.perf_counter() - t
                     t = time.perf_counter()
+                    search.bulk_keys_resume(cursor, key_indexes)
+                    result.timings["keys"] = time.perf_counter() - t
+                    t = time.perf_counter()
         _audit(unit, result, seed)
         result.timings["generate"] = gen_time
         result.timings["write"] = write_time
@@ -366,6 +411,13 @@ def synth_to_database(*, province: str = DEFAULT_PROVINCE, persons: int = 10_000
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE registry_household")
             cursor.execute("ANALYZE registry_person")
+            if vendor == "postgresql":
+                # VACUUM marks the key pages the triggers wrote all-visible, which index-only
+                # reads of the key index need (rows written frozen are so already); it cannot
+                # run inside a transaction (e.g. a test's).
+                frozen = "FREEZE" in keys
+                verb = "ANALYZE" if frozen or connection.in_atomic_block else "VACUUM (ANALYZE)"
+                cursor.execute(f"{verb} {search.KEY_TABLE}")
         result.timings["analyze"] = time.perf_counter() - t
     result.seconds = time.perf_counter() - started
     return result

@@ -1,9 +1,11 @@
 """A paginator that never counts a million rows.
 
 Each page fetches `per_page + 1` rows to know whether a next page exists. The total is counted
-only up to `count_cap` rows (a bounded `COUNT(*)` over a `LIMIT` subquery); above it the page
-says "more than 10.000" and still offers "next". Deep pages cost an OFFSET, which is acceptable
-for lists people read; exports and reports do not page.
+only up to `count_cap` rows (a bounded `COUNT(*)` over a `LIMIT` subquery), and not at all when
+the first page holds everything; above the cap the page says "more than 10.000" and still
+offers "next". A name search counts on its key index alone (registry.search.PersonQuerySet).
+Deep pages cost an OFFSET, which is acceptable for lists people read; exports and reports do
+not page.
 """
 
 from dataclasses import dataclass
