@@ -55,6 +55,9 @@ class ImportBatch(models.Model):
     # What the apply step wrote: {"households_created": n, "persons_created": n, ...}
     applied_counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Fingerprint of the registry rows the validation compared against, and of the scope it
+    # checked (planning.RegistrySnapshot.digest). Apply skips planning again when it matches.
+    plan_digest = models.CharField(max_length=64, blank=True)
     # Progress of the current step, for the progress bar (UI polls it, CLI draws it).
     progress_step = models.CharField(max_length=20, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
@@ -92,17 +95,37 @@ class ImportBatch(models.Model):
 
 
 class ImportRow(models.Model):
-    # No index of its own: the unique (batch, row_number) constraint serves every lookup.
+    """One data row of the file: its cells, what was read from them, and what it will do.
+
+    What was read is split in two: the keys the registry is searched by (ID number, commune,
+    household code) are columns; the rest is one compact JSON array (`parsed_values`, in
+    parsing.CARRIED_FIELDS order) that apply unpacks inside the database. A column per field
+    would cost SQLite's driver twice as much per row to bind."""
+
+    # No index of its own: the unique (batch, row_number) constraint serves every lookup. No
+    # constraint in the database either: it would check the same batch once per row (100,000
+    # checks at commit on PostgreSQL); rows are only written for a batch in hand, and Django
+    # deletes them with it.
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows",
-                              db_index=False)
+                              db_index=False, db_constraint=False)
     # The row number Excel shows (1-based, counting title and header rows).
     row_number = models.PositiveIntegerField()
     raw = models.JSONField(default=list)
-    parsed = models.JSONField(default=dict)
+    id_number = models.TextField(blank=True)
+    commune_id = models.BigIntegerField(null=True, blank=True)
+    household_code = models.TextField(blank=True)
+    parsed_values = models.JSONField(default=list)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     errors = models.JSONField(default=list)  # [{"field": ..., "message": ...}]
-    diff = models.JSONField(default=dict)  # {"field": [old, new]}
+    # How many of `errors` the row shows by itself; the others come from other rows or the
+    # registry and are recomputed when the batch is planned again.
+    local_errors = models.PositiveSmallIntegerField(default=0)
+    diff = models.JSONField(default=dict)  # {"field": [old, new]} as the preview shows it
+    changes = models.JSONField(default=dict)  # {"field": [old, new]} as stored and audited
+    # The registry person the row updates or leaves unchanged, or the id reserved for the
+    # person it creates; and the registry household (existing or reserved) it belongs to.
     target_person_id = models.BigIntegerField(null=True, blank=True)
+    household_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "row_number"]
@@ -113,3 +136,36 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"Dòng {self.row_number}: {self.get_outcome_display()}"
+
+    @property
+    def parsed(self) -> dict:
+        """The values read, as a dict holding only the fields the row has."""
+        from .parsing import CARRIED_FIELDS, KEY_FIELDS, parsed_dict
+
+        values = dict(zip(CARRIED_FIELDS, self.parsed_values, strict=False))
+        values.update({name: getattr(self, name) for name in KEY_FIELDS})
+        return parsed_dict(values)
+
+
+class ImportHousehold(models.Model):
+    """A household the batch creates or changes, with the values the plan settled on (the
+    head's address wins over the first member's, and so on)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="households",
+                              db_index=False, db_constraint=False)  # as ImportRow.batch
+    household_id = models.BigIntegerField()  # existing, or reserved for a new household
+    is_new = models.BooleanField()
+    code = models.TextField()
+    commune_id = models.BigIntegerField()
+    province_id = models.BigIntegerField()
+    address = models.TextField(blank=True)
+    poverty_status = models.CharField(max_length=10, blank=True)
+    head_person_id = models.BigIntegerField(null=True, blank=True)
+    changes = models.JSONField(default=dict)  # {"field": [old, new]} for an existing household
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "household_id"],
+                                               name="importhousehold_unique")]
+
+    def __str__(self) -> str:
+        return f"Hộ {self.code}"

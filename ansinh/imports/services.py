@@ -1,23 +1,26 @@
 """The Excel import of households and members: stage → validate → preview → apply.
 
 - `import_upload` keeps the file and detects its columns (whole-file errors are raised here);
-- `import_validate` reads, maps, parses and plans every row and stores them with their outcome;
+- `import_validate` reads, maps, parses and plans every row, column by column, and stores
+  them with their outcome, the registry ids they will write, and a fingerprint of the
+  registry rows the plan compared against;
 - `import_stage` is both in one call (the CLI, the API and tests use it);
 - `import_preview` pages through the stored rows; `import_apply` writes the valid ones in one
-  transaction, in bulk, with audit rows; `import_rejects_xlsx` gives the rejected rows back.
+  transaction, set-wise inside the database, with audit rows, planning again first only if the
+  fingerprint no longer matches; `import_rejects_xlsx` gives the rejected rows back.
 
 Staging is a function of (file, mapping, chosen commune, user), so it can run in a worker
 (`tasks.py`) as well as in the request.
 """
 
-import json
+import gc
 import os
 from collections.abc import Callable
-from datetime import date
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ansinh.access.context import acting, current
@@ -32,13 +35,26 @@ from ansinh.registry.models import Household, Person
 from . import bulk
 from .columns import FIELDS, apply_overrides, column_letter, detect_header, map_header_row
 from .errors import ImportFileError
-from .models import BatchStatus, ImportBatch, ImportRow, Outcome
-from .parsing import CommuneResolver, ParseContext, StagedRow, parse_rows
-from .planning import Plan, plan_rows
+from .models import BatchStatus, ImportBatch, ImportHousehold, ImportRow, Outcome
+from .parsing import (
+    CARRIED_FIELDS,
+    CommuneResolver,
+    ParseContext,
+    Staged,
+    encode_json,
+    parse_rows,
+)
+from .planning import (
+    Plan,
+    RegistrySnapshot,
+    assign_ids,
+    plan,
+    registry_snapshot,
+    staged_keys,
+)
 from .reader import read_sheet
 
 Progress = Callable[[str, int, int], None]
-_LOCAL_ERRORS = "_local_errors"
 
 
 def _noop(step: str, done: int, total: int) -> None:
@@ -203,12 +219,13 @@ def import_stage(user, fileobj, filename: str, *, commune_code: str | None = Non
     """
     _require_import(user)
     progress = progress or _noop
-    progress("read", 0, 1)
-    sheet = read_sheet(fileobj, filename)
-    progress("read", 1, 1)
-    batch = import_upload(user, fileobj, filename, commune_code=commune_code, mapping=mapping,
-                          _sheet=sheet)
-    return import_validate(user, batch, rows=sheet.rows, progress=progress)
+    with _bulk_gc():
+        progress("read", 0, 1)
+        sheet = read_sheet(fileobj, filename)
+        progress("read", 1, 1)
+        batch = import_upload(user, fileobj, filename, commune_code=commune_code,
+                              mapping=mapping, _sheet=sheet)
+        return import_validate(user, batch, rows=sheet.rows, progress=progress)
 
 
 def import_validate(user, batch: ImportBatch, mapping: dict | None = None, *,
@@ -220,40 +237,71 @@ def import_validate(user, batch: ImportBatch, mapping: dict | None = None, *,
     if batch.status == BatchStatus.APPLIED:
         raise ImportFileError("Lần nhập này đã được áp dụng; không kiểm tra lại được.")
     progress = _batch_progress(batch, progress)
-    if rows is None:
-        with batch.file.open("rb") as f:
-            rows = read_sheet(f, batch.file_name).rows
-    if mapping is not None:
-        batch.mapping = _detect(rows, mapping)
-    commune = batch.commune
-    resolver = CommuneResolver(_name_provinces(user, commune))
-    labels = _labels(batch.mapping)
-    ctx = ParseContext(
-        scope=scope_for(user, "import"), communes=resolver, labels=labels,
-        default_commune=(commune.pk, commune.province_id) if commune else None,
-    )
-    columns = {int(i): f for i, f in batch.mapping["columns"].items()}
-    total = len(rows)
-    staged = parse_rows(rows, batch.mapping["header_row"] - 1, columns, ctx,
-                        progress=lambda done, _t: progress("parse", done, total))
-    if not staged:
-        raise ImportFileError("Không có dòng dữ liệu nào dưới dòng tiêu đề.")
-    for row in staged:
-        row.parsed[_LOCAL_ERRORS] = len(row.errors)
-    progress("check", 0, len(staged))
-    plan_rows(staged, ctx.scope, labels, resolver.names)
-    _set_batch_area(batch, staged)
-    bulk.tune_connection()
-    with transaction.atomic():
-        ImportRow.objects.filter(batch=batch).delete()
-        bulk.insert_import_rows(batch.pk, staged, progress=lambda d: progress(
-            "store", d, len(staged)))
-        _set_counts(batch, staged)
-        batch.status = BatchStatus.VALIDATED
-        batch.error = ""
-        batch.progress_step, batch.progress_done, batch.progress_total = "done", 1, 1
-        batch.save()
+    with _bulk_gc():
+        if rows is None:
+            with batch.file.open("rb") as f:
+                rows = read_sheet(f, batch.file_name).rows
+        if mapping is not None:
+            batch.mapping = _detect(rows, mapping)
+        commune = batch.commune
+        resolver = CommuneResolver(_name_provinces(user, commune))
+        labels = _labels(batch.mapping)
+        ctx = ParseContext(
+            scope=scope_for(user, "import"), communes=resolver, labels=labels,
+            default_commune=(commune.pk, commune.province_id) if commune else None,
+        )
+        columns = {int(i): f for i, f in batch.mapping["columns"].items()}
+        staged = parse_rows(rows, batch.mapping["header_row"] - 1, columns, ctx,
+                            progress=lambda done, total: progress("parse", done, total))
+        if not len(staged):
+            raise ImportFileError("Không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        progress("check", 0, len(staged))
+        snapshot = registry_snapshot(staged_keys(staged))
+        result = plan(staged, snapshot, ctx.scope, labels, resolver.names)
+        _set_batch_area(batch, staged)
+        with bulk.deferred_checkpoint(), transaction.atomic():
+            bulk.tune_connection()
+            bulk.relax_commit()
+            ImportRow.objects.filter(batch=batch).delete()
+            ImportHousehold.objects.filter(batch=batch).delete()
+            _reserve_ids(staged, result)
+            progress("store", 0, len(staged))
+            bulk.insert_rows(batch.pk, staged,
+                             progress=lambda d: progress("store", d, len(staged)))
+            bulk.insert_households(batch.pk, _households(staged, result))
+            _set_counts(batch, staged.outcome)
+            batch.plan_digest = snapshot.digest(ctx.scope)
+            batch.status = BatchStatus.VALIDATED
+            batch.error = ""
+            batch.progress_step, batch.progress_done, batch.progress_total = "done", 1, 1
+            batch.save()
     return batch
+
+
+@contextmanager
+def _bulk_gc():
+    """Pause Python's cyclic garbage collector while an import holds a few million cells and
+    values: each full collection walks every live object, and at this size that was a third of
+    the import. Nothing an import builds needs the cycle collector (reference counting frees
+    it); collection resumes, untouched otherwise, when the import returns."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _reserve_ids(staged: Staged, result: Plan) -> None:
+    person_ids = bulk.reserve_ids(Person, len(result.new_rows()))
+    household_ids = bulk.reserve_ids(Household, len(result.new_households()))
+    assign_ids(staged, result, person_ids, household_ids)
+
+
+def _households(staged: Staged, result: Plan):
+    for h in result.households.values():
+        yield h, staged.target[h.head] if h.head is not None else None
 
 
 def _batch_progress(batch: ImportBatch, progress: Progress | None) -> Progress:
@@ -272,22 +320,22 @@ def _batch_progress(batch: ImportBatch, progress: Progress | None) -> Progress:
     return report
 
 
-def _set_batch_area(batch: ImportBatch, staged: list[StagedRow]) -> None:
+def _set_batch_area(batch: ImportBatch, staged: Staged) -> None:
     if batch.commune_id:
         return
-    communes = {r.parsed.get("commune_id") for r in staged} - {None}
-    provinces = {r.parsed.get("province_id") for r in staged} - {None}
+    communes = set(staged.values["commune_id"]) - {None}
+    provinces = set(staged.values["province_id"]) - {None}
     if len(communes) == 1:
         batch.commune_id = next(iter(communes))
     if len(provinces) == 1 and batch.province_id is None:
         batch.province_id = next(iter(provinces))
 
 
-def _set_counts(batch: ImportBatch, rows: list[StagedRow]) -> None:
+def _set_counts(batch: ImportBatch, outcomes: list[str]) -> None:
     counts = dict.fromkeys(Outcome.values, 0)
-    for row in rows:
-        counts[row.outcome] += 1
-    batch.total_rows = len(rows)
+    for outcome in outcomes:
+        counts[outcome] += 1
+    batch.total_rows = len(outcomes)
     batch.new_count = counts[Outcome.NEW]
     batch.changed_count = counts[Outcome.CHANGED]
     batch.unchanged_count = counts[Outcome.UNCHANGED]
@@ -309,25 +357,31 @@ def import_preview(batch: ImportBatch, outcome: str | None = None, page: int = 1
     page_size = max(1, min(int(page_size), 500))
     pages = max(1, -(-total // page_size))
     page = max(1, min(int(page), pages))
+    applied = batch.status == BatchStatus.APPLIED
     rows = []
-    for r in qs.order_by("row_number")[(page - 1) * page_size: page * page_size]:
-        p = r.parsed
+    for r in qs.order_by("row_number").values(
+            "row_number", "outcome", "id_number", "household_code", "parsed_values", "errors",
+            "diff", "raw", "target_person_id",
+    )[(page - 1) * page_size: page * page_size]:
+        p = dict(zip(CARRIED_FIELDS, r["parsed_values"], strict=False))
         rows.append({
-            "row_number": r.row_number,
-            "outcome": r.outcome,
-            "full_name": p.get("full_name", ""),
+            "row_number": r["row_number"],
+            "outcome": r["outcome"],
+            "full_name": p.get("full_name") or "",
             "birth_date": p.get("birth_date"),
-            "id_number": p.get("id_number", ""),
-            "household_code": p.get("household_code", ""),
-            "relationship": p.get("relationship", ""),
-            "errors": r.errors,
+            "id_number": r["id_number"],
+            "household_code": r["household_code"],
+            "relationship": p.get("relationship") or "",
+            "errors": r["errors"],
             "diff": [
                 {"field": k, "label": FIELDS.get(k, "Chủ hộ" if k == "head" else k),
                  "old": v[0], "new": v[1]}
-                for k, v in r.diff.items()
+                for k, v in r["diff"].items()
             ],
-            "raw": r.raw,
-            "target_person_id": r.target_person_id,
+            "raw": r["raw"],
+            # A new row's person does not exist until the batch is applied.
+            "target_person_id": r["target_person_id"]
+            if applied or r["outcome"] != Outcome.NEW else None,
         })
     return {
         "batch_id": batch.pk,
@@ -351,15 +405,15 @@ def import_rejects_xlsx(batch: ImportBatch) -> bytes:
                   if f == "id_number"}
 
     def rows():
-        for r in ImportRow.objects.filter(batch=batch, outcome=Outcome.REJECTED) \
-                .order_by("row_number").iterator(chunk_size=2000):
-            cells = list(r.raw) + [""] * (len(headers) - len(r.raw))
+        for raw, errors in ImportRow.objects.filter(batch=batch, outcome=Outcome.REJECTED) \
+                .order_by("row_number").values_list("raw", "errors").iterator(chunk_size=2000):
+            cells = list(raw) + [""] * (len(headers) - len(raw))
             for i in id_columns:
                 if i < len(cells) and isinstance(cells[i], int):
                     # Written as text so Excel does not drop the leading zero again.
                     cells[i] = normalise_id_number(cells[i])
-            yield [*cells[:max(len(headers), len(r.raw))],
-                   "; ".join(e["message"] for e in r.errors)]
+            yield [*cells[:max(len(headers), len(raw))],
+                   "; ".join(e["message"] for e in errors)]
 
     width = max(len(headers), 1)
     return write_xlsx([*headers[:width], "Lỗi"], rows(), title="Dòng bị từ chối")
@@ -370,30 +424,32 @@ def import_rejects_xlsx(batch: ImportBatch) -> bytes:
 
 
 def import_apply(user, batch: ImportBatch, *, progress: Progress | None = None) -> dict:
-    """Write every valid row in one transaction; a second call does nothing."""
+    """Write every valid row in one transaction; a second call does nothing.
+
+    The plan made at validation stands if the registry rows it compared against are still the
+    same (and the one applying has the same scope); otherwise the batch is planned again here,
+    inside the transaction, and the rows whose outcome moved are rewritten first."""
     _require_import(user)
     _require_batch(user, batch)
     progress = progress or _noop
-    with transaction.atomic(), acting(
+    with bulk.deferred_checkpoint(), transaction.atomic(), acting(
         user_id=getattr(user, "pk", None) or current().user_id,
         username=getattr(user, "username", "") or current().username,
         source=current().source if current().source != "system" else "import",
         import_batch_id=batch.pk,
-    ):
+    ), _bulk_gc():
         bulk.tune_connection()
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status == BatchStatus.APPLIED:
             return {**locked.applied_counts, "already_applied": True}
         if locked.status != BatchStatus.VALIDATED:
             raise ImportFileError("Lần nhập chưa được kiểm tra xong nên chưa áp dụng được.")
-        rows, stored = _load_rows(locked)
-        progress("check", 0, len(rows))
-        resolver_names = dict(AdminUnit.objects.communes().values_list("pk", "name"))
-        plan = plan_rows(rows, scope_for(user, "import"), _labels(locked.mapping),
-                         resolver_names)
-        counts = _write(plan, progress)
-        _store_apply_outcome(locked, rows, stored, plan)
-        _set_counts(locked, rows)
+        progress("check", 0, 1)
+        scope = scope_for(user, "import")
+        if not _plan_stands(locked, scope):
+            _plan_again(locked, registry_snapshot(bulk.staged_keys(locked.pk)), scope)
+        progress("check", 1, 1)
+        counts = _write(locked, progress)
         locked.status = BatchStatus.APPLIED
         locked.applied_at = timezone.now()
         locked.applied_by = user if getattr(user, "pk", None) else None
@@ -409,196 +465,93 @@ def import_apply(user, batch: ImportBatch, *, progress: Progress | None = None) 
     return counts
 
 
-def _load_rows(batch: ImportBatch) -> tuple[list[StagedRow], dict[int, tuple]]:
-    """The staged rows back from the database, decoded once (raw SQL: the ORM's per-field
-    conversion costs more than the JSON decoding itself)."""
-    rows, stored = [], {}
-    table = ImportRow._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "id", "row_number", "parsed", "errors", "outcome", "diff", '
-            f'"target_person_id" FROM "{table}" WHERE "batch_id" = %s ORDER BY "row_number"',
-            [batch.pk])
-        for pk, number, parsed, errors, outcome, diff, target in cursor.fetchall():
-            parsed, errors, diff = _loads(parsed), _loads(errors), _loads(diff)
-            local = parsed.get(_LOCAL_ERRORS, len(errors))
-            rows.append(StagedRow(row_number=number, raw=[], parsed=parsed,
-                                  errors=list(errors[:local]), local_ok=local == 0))
-            stored[number] = (pk, outcome, errors, diff, target)
-    return rows, stored
+def _plan_stands(batch: ImportBatch, scope) -> bool:
+    """Is the plan made at validation still the plan? Yes if the registry rows it compared
+    against are unchanged, the scope is the same and its reserved ids are still free."""
+    if not batch.plan_digest:
+        return False
+    if batch.plan_digest == RegistrySnapshot().digest(scope):
+        # Nothing in the registry matched at validation (a first import): it is enough that
+        # nothing matches now, which the database answers without sending the keys back.
+        unchanged = not bulk.registry_touches(batch.pk)
+    else:
+        unchanged = registry_snapshot(bulk.staged_keys(batch.pk)).digest(scope) == \
+            batch.plan_digest
+    return unchanged and not bulk.reserved_ids_taken(batch.pk)
 
 
-def _loads(value):
-    if not isinstance(value, str):  # psycopg may hand jsonb over already decoded
-        return value
-    if value == "[]":
-        return []
-    if value == "{}":
-        return {}
-    return json.loads(value)
+def _plan_again(batch: ImportBatch, snapshot, scope) -> None:
+    """The registry moved since validation: plan the stored rows against it as it is now, and
+    rewrite the rows and households whose outcome, ids or diff changed."""
+    staged, stored = bulk.load_staged(batch.pk)
+    names = dict(AdminUnit.objects.communes().values_list("pk", "name"))
+    result = plan(staged, snapshot, scope, _labels(batch.mapping), names)
+    _reserve_ids(staged, result)
+    rewrite = []
+    for i, (pk, outcome, errors, diff, changes, target, household) in enumerate(stored):
+        now = (staged.outcome[i], staged.errors.get(i, []), staged.diff.get(i, {}),
+               _jsonable_changes(staged.changes.get(i, {})), staged.target[i],
+               staged.household[i])
+        if now != (outcome, errors, diff, changes, target, household):
+            rewrite.append((now[0], encode_json(now[1]), encode_json(now[2]),
+                            encode_json(now[3]), now[4], now[5], pk))
+    bulk.update_rows(rewrite)
+    ImportHousehold.objects.filter(batch=batch).delete()
+    bulk.insert_households(batch.pk, _households(staged, result))
+    _set_counts(batch, staged.outcome)
+    batch.plan_digest = snapshot.digest(scope)
 
 
-def _store_apply_outcome(batch, rows: list[StagedRow], stored: dict, plan: Plan) -> None:
-    """Rows whose outcome moved since staging (the registry changed meanwhile) are rewritten;
-    new rows get the id of the person they created."""
-    new_pks = {id(pp.row): pp.pk for pp in plan.persons}
-    changed, targets = [], []
-    for row in rows:
-        pk, outcome, errors, diff, target = stored[row.row_number]
-        if row.outcome == Outcome.NEW:
-            row.target_person_id = new_pks.get(id(row))
-        if (row.outcome, row.errors, row.diff) != (outcome, errors, diff):
-            changed.append(ImportRow(pk=pk, outcome=row.outcome, errors=row.errors,
-                                     diff=row.diff, target_person_id=row.target_person_id))
-        elif row.target_person_id != target:
-            targets.append((row.target_person_id, pk))
-    if changed:
-        ImportRow.objects.bulk_update(
-            changed, ["outcome", "errors", "diff", "target_person_id"], batch_size=1000)
-    bulk.set_import_row_targets(targets)
+def _jsonable_changes(changes: dict) -> dict:
+    """Changes as they read back from JSON (dates as ISO text), to compare with stored ones."""
+    return {k: [v.isoformat() if hasattr(v, "isoformat") else v for v in pair]
+            for k, pair in changes.items()}
 
 
-_PERSON_DEFAULTS = {
-    "documents": [], "disability_type": "", "disability_notes": "", "hiv_status": None,
-    "deceased_date": None,
-}
-
-
-def _write(plan: Plan, progress: Progress) -> dict:
-    """Households, persons, heads and audit rows, each in a handful of bulk statements."""
+def _write(batch: ImportBatch, progress: Progress) -> dict:
+    """Households, persons, heads and audit rows, each in a handful of set-wise statements."""
     now = timezone.now()
     ctx = current()
-    audits: list[dict] = []
 
-    def _audit_dict(action, object_type, object_id, object_repr, changes, commune_id,
-                    province_id) -> dict:
+    def audit(action, object_type, object_id, object_repr, changes, commune_id,
+              province_id) -> dict:
         return audit_values(action, object_type=object_type, object_id=object_id,
                             object_repr=object_repr, changes=changes, commune_id=commune_id,
                             province_id=province_id, at=now, ctx=ctx)
 
-    # 1. Households that do not exist yet.
-    new_households = [h for h in plan.households.values() if h.existing is None]
-    household_rows = [
-        {"code": h.code, "commune_id": h.commune_id, "province_id": h.province_id,
-         "address": h.address or "", "poverty_status": h.poverty_status or "",
-         "poverty_year": None, "head_id": None, "created_at": now, "updated_at": now}
-        for h in new_households
-    ]
-    for h, pk in zip(new_households, bulk.create(Household, household_rows), strict=True):
-        h.pk = pk
-    for h in plan.households.values():
-        if h.existing is not None:
-            h.pk = h.existing["pk"]
+    # 1–2. New households (heads come last: their persons do not exist yet), new persons.
+    households_created = bulk.apply_new_households(batch.pk, now)
     progress("apply", 1, 4)
-
-    # 2. New persons.
-    new_people = [pp for pp in plan.persons if pp.existing is None]
-    person_rows = []
-    for pp in new_people:
-        v = pp.values
-        person_rows.append({
-            "household_id": pp.household.pk, "relationship": v["relationship"], "ho": v["ho"],
-            "ten_dem": v["ten_dem"], "ten": v["ten"], "full_name": v["full_name"],
-            "search_name": v["search_name"], "sort_key": v["sort_key"],
-            "birth_date": v["birth_date"], "birth_date_precision": v["birth_date_precision"],
-            "sex": v["sex"], "ethnicity": v["ethnicity"], "id_number": v["id_number"] or None,
-            "phone": v["phone"], "disability_level": v["disability_level"],
-            "commune_id": v["commune_id"], "province_id": v["province_id"],
-            "created_at": now, "updated_at": now, **_PERSON_DEFAULTS,
-        })
-    person_ids = bulk.create(Person, person_rows)
-    for pp, row, pk in zip(new_people, person_rows, person_ids, strict=True):
-        pp.pk = pk
-        snapshot = {f: row.get(f, row.get(f + "_id")) for f in Person.AUDITED_FIELDS}
-        audits.append(_audit_dict(AuditAction.CREATE, "person", pk, row["full_name"],
-                                  snapshot, row["commune_id"], row["province_id"]))
+    persons_created = bulk.apply_new_persons(batch.pk, now)
     progress("apply", 2, 4)
 
-    # 3. Changed persons: few in a normal import, so the ORM's bulk_update is fine here.
-    changed_people = [pp for pp in plan.persons if pp.existing is not None and pp.changes]
-    update_fields: set[str] = set()
-    changed_objs = []
-    for pp in changed_people:
-        v = pp.values
-        obj = Person(pk=pp.pk, household_id=pp.household.pk, commune_id=pp.household.commune_id,
-                     province_id=pp.household.province_id, updated_at=now)
-        for key in ("ho", "ten_dem", "ten", "birth_date_precision", "sex", "ethnicity",
-                    "id_number", "phone", "disability_level", "relationship"):
-            setattr(obj, key, v[key])
-        obj.birth_date = _as_date(v["birth_date"])
-        obj.refresh_derived()
-        changed_objs.append(obj)
-        fields = set(pp.changes) - {"household", "commune"}
-        if {"ho", "ten_dem", "ten"} & fields:
-            fields |= {"full_name", "search_name", "sort_key"}
-        if "household" in pp.changes:
-            fields.add("household")
-        if "commune" in pp.changes:
-            fields |= {"commune", "province"}
-        update_fields |= fields
-        changes = dict(pp.changes)
-        if "household" in changes:
-            changes["household"] = [changes["household"][0], pp.household.pk]
-        audits.append(_audit_dict(AuditAction.UPDATE, "person", pp.pk, obj.full_name,
-                                  changes, obj.commune_id, obj.province_id))
-    if changed_objs:
-        Person.objects.bulk_update(changed_objs, sorted(update_fields | {"updated_at"}),
-                                   batch_size=1000)
+    # 3. Existing persons and households that change: few in a normal import.
+    audits: list[dict] = []
+    persons = bulk.changed_rows(batch.pk)
+    bulk.update_persons(persons, now)
+    for row in persons:
+        audits.append(audit(AuditAction.UPDATE, "person", row["target_person_id"],
+                            row["full_name"], row["changes"], row["commune_id"],
+                            row["province_id"]))
+    households = bulk.changed_households(batch.pk)
+    bulk.update_households(households, now)
+    for h in households:
+        audits.append(audit(AuditAction.UPDATE, "household", h["household_id"],
+                            f"Hộ {h['code']}", h["changes"], h["commune_id"],
+                            h["province_id"]))
     progress("apply", 3, 4)
 
-    # 4. Heads, then the households' audit rows (a new household's snapshot has its head).
-    changed_households = []
-    for h in plan.households.values():
-        if h.existing is None:
-            continue
-        head_pk = h.head.pk if h.head is not None else None
-        if "head" in h.changes:
-            h.changes["head"] = [h.existing["head_id"], head_pk]
-        if not h.changes:
-            continue
-        changed_households.append(Household(
-            pk=h.pk, updated_at=now,
-            address=h.address if "address" in h.changes else h.existing["address"],
-            poverty_status=h.poverty_status if "poverty_status" in h.changes
-            else h.existing["poverty_status"],
-            head_id=head_pk if "head" in h.changes else h.existing["head_id"],
-        ))
-        audits.append(_audit_dict(AuditAction.UPDATE, "household", h.pk,
-                                  f"Hộ {h.code}", h.changes, h.commune_id, h.province_id))
-    if changed_households:
-        Household.objects.bulk_update(
-            changed_households, ["address", "poverty_status", "head", "updated_at"],
-            batch_size=1000)
-    bulk.set_household_heads([(h.head.pk, h.pk) for h in new_households if h.head is not None])
-    for h, row in zip(new_households, household_rows, strict=True):
-        snapshot = {
-            "code": h.code, "address": row["address"], "commune": h.commune_id,
-            "poverty_status": row["poverty_status"], "poverty_year": None,
-            "head": h.head.pk if h.head is not None else None,
-        }
-        audits.append(_audit_dict(AuditAction.CREATE, "household", h.pk,
-                                  f"Hộ {h.code}", snapshot, h.commune_id, h.province_id))
-    write_audit(audits)
+    # 4. Heads, then the audit rows (a new household's record names its head).
+    bulk.set_household_heads(batch.pk)
+    base = audit(AuditAction.CREATE, "", None, "", {}, None, None)
+    audit_rows = (bulk.audit_new_persons(batch.pk, {**base, "object_type": "person"})
+                  + bulk.insert_audit(audits)
+                  + bulk.audit_new_households(batch.pk, {**base, "object_type": "household"}))
     progress("apply", 4, 4)
     return {
-        "households_created": len(new_households),
-        "households_updated": len(changed_households),
-        "persons_created": len(new_people),
-        "persons_updated": len(changed_people),
-        "audit_rows": len(audits),
+        "households_created": households_created,
+        "households_updated": len(households),
+        "persons_created": persons_created,
+        "persons_updated": len(persons),
+        "audit_rows": audit_rows,
     }
-
-
-def write_audit(rows: list[dict]) -> int:
-    """The import's audit rows, through the bulk writer (see bulk.py for why)."""
-    return bulk.insert_audit(rows)
-
-
-def _as_date(value):
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
-
-
-def _vendor() -> str:
-    return connection.vendor
