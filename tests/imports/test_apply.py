@@ -258,7 +258,7 @@ def test_a_registry_change_between_staging_and_apply_is_caught(xlsx, household, 
 
 
 def test_the_system_user_of_the_cli_has_a_national_scope(xlsx, household, geo):
-    from ansinh.registry.management.commands.registry import SystemUser
+    from ansinh.access.console import SystemUser
 
     batch = stage(SystemUser(), xlsx(household(commune=geo["foreign_commune"].code)))
     assert batch.new_count == 3

@@ -16,16 +16,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from ansinh.access.console import console_user
 from ansinh.access.context import acting
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
 from ansinh.core.months import format_month_vn, month_of, parse_month
-from ansinh.registry.management.commands.registry import SystemUser
 
 EPILOG = (
     "Mã thoát / exit codes: 0 = đã xong hoặc không có gì thay đổi / done or nothing to change; "
@@ -157,17 +156,8 @@ class Command(BaseCommand):
 
     # -----------------------------------------------------------------------------------------
 
-    def _user(self, username):
-        if not username:
-            return SystemUser()
-        try:
-            return get_user_model().objects.get(username=username, is_active=True)
-        except get_user_model().DoesNotExist as exc:
-            raise CommandError(f"Không có người dùng «{username}» / no such user.",
-                               returncode=1) from exc
-
     def _run(self, options, service, model, key: dict, **kwargs):
-        user = self._user(options["as_user"])
+        user = console_user(options["as_user"])
         before = model.objects.filter(**key).first()
         before = None if before is None else (before.pk, before.updated_at)
         with acting(user_id=user.pk, username=user.get_username(), source="cli"):

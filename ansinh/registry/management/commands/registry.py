@@ -7,10 +7,10 @@ Exit codes (also in --help): 0 every row valid; 2 some rows rejected, the valid 
 import json
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ansinh.access.console import console_user
 from ansinh.access.context import acting
 from ansinh.imports.errors import ImportFileError
 from ansinh.imports.models import ImportRow, Outcome
@@ -23,20 +23,6 @@ EPILOG = (
     "was rejected."
 )
 SHOWN_REJECTS = 20
-
-
-class SystemUser:
-    """The operator at the server's console: national scope, no database user."""
-
-    pk = None
-    id = None
-    username = "system"
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-
-    def get_username(self) -> str:
-        return self.username
 
 
 class Command(BaseCommand):
@@ -81,14 +67,6 @@ class Command(BaseCommand):
 
     # -----------------------------------------------------------------------------------------
 
-    def _user(self, username):
-        if not username:
-            return SystemUser()
-        try:
-            return get_user_model().objects.get(username=username, is_active=True)
-        except get_user_model().DoesNotExist as exc:
-            raise CommandError(f"Không có người dùng «{username}» / no such user.") from exc
-
     def handle_import(self, options):
         from ansinh.imports.services import (
             import_apply,
@@ -96,7 +74,7 @@ class Command(BaseCommand):
             import_stage,
         )
 
-        user = self._user(options["as_user"])
+        user = console_user(options["as_user"])
         mapping = None
         if options["mapping"]:
             try:
