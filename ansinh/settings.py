@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "ansinh.payments",
     "ansinh.funds",
     "ansinh.stock",
+    "ansinh.distributions",
+    "ansinh.transparency",
     "ansinh.web",
 ]
 

@@ -52,7 +52,11 @@ api.add_decorator(bind_actor, mode="operation")
 
 def _add_routers() -> None:
     from .benefits import beneficiaries, payroll
+    from .distributions import router as distributions
     from .enrolment import applications, decisions
+    from .fund_reports import router as fund_reports
+    from .fund_statements import router as fund_statements
+    from .funds import router as funds
     from .households import router as households
     from .imports import router as imports
     from .persons import router as persons
@@ -64,6 +68,10 @@ def _add_routers() -> None:
     api.add_router("/payroll", payroll)
     api.add_router("/applications", applications)
     api.add_router("/decisions", decisions)
+    api.add_router("/funds", funds)
+    api.add_router("/funds/statements", fund_statements)
+    api.add_router("/funds/reports", fund_reports)
+    api.add_router("/funds/distributions", distributions)
 
 
 _add_routers()
