@@ -39,6 +39,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("quantri", Role.PROVINCE_ADMIN, "province", "Phạm Đức Anh"),
     DemoAccount("thanhtra", Role.AUDITOR, "province", "Hoàng Văn Nam"),
     DemoAccount("bo", Role.NATIONAL_VIEWER, "national", "Vũ Thị Lan"),
+    DemoAccount("quy", Role.FUND_OFFICER, "province", "Đỗ Thị Mai"),
+    DemoAccount("giamdocquy", Role.FUND_MANAGER, "province", "Bùi Quang Huy"),
 ]
 
 
@@ -75,6 +77,7 @@ def demo_setup(*, persons: int = DEMO_PERSONS, province: str = DEFAULT_PROVINCE,
                      full_name=account.name)
             accounts.append((account, label))
     _demo_benefits(demo_communes)
+    _demo_funds(unit)
     return DemoSetup(accounts=accounts, password=password, synthesized=synthesized,
                      persons=Person.objects.count())
 
@@ -87,6 +90,15 @@ def _demo_benefits(demo_communes) -> None:
     enrol_demo([c.id for c in demo_communes])
     users = get_user_model().objects.in_bulk(["canbo", "chutich"], field_name="username")
     approve_last_month(users["canbo"], users["chutich"])
+
+
+def _demo_funds(province) -> None:
+    from django.contrib.auth import get_user_model
+
+    from .funds_demo import demo_funds
+
+    users = get_user_model().objects.in_bulk(["quy", "giamdocquy"], field_name="username")
+    demo_funds(province, users["quy"], users["giamdocquy"])
 
 
 class BackgroundWorker:

@@ -59,11 +59,28 @@ def test_demo_sets_up_data_and_one_account_per_role_and_is_idempotent(rf, settin
     assert Payment.objects.filter(payroll=approved).exists()
     payrolls = PayrollMonth.objects.count()
 
+    # A social-security fund at work: a campaign with donors, issued receipts, stock.
+    from ansinh.funds.models import Allocation, Campaign, Donor, Receipt
+    from ansinh.funds.selectors import campaign_progress
+    from ansinh.stock.models import StockLot
+
+    province = RoleAssignment.objects.get(user__username="quy").area
+    campaign = Campaign.objects.get(province=province)
+    [progress] = campaign_progress(RoleAssignment.objects.get(user__username="quy").user,
+                                   campaign)
+    assert 0 < progress["received"] and 0 < progress["outstanding"] < progress["pledged"]
+    assert Donor.objects.filter(display="anonymous").exists()
+    assert Receipt.objects.filter(status="issued").count() >= 8
+    assert Allocation.objects.filter(status="approved").exists()
+    assert StockLot.objects.filter(quantity__gt=0).exists()
+    receipts = Receipt.objects.count()
+
     second = run_demo()
     assert Person.objects.count() == 300  # the registry is reused, not filled again
     assert RoleAssignment.objects.count() == len(DEMO_ACCOUNTS)
     assert Entitlement.objects.count() == enrolled
     assert PayrollMonth.objects.count() == payrolls
+    assert Receipt.objects.count() == receipts
     assert "Dùng lại" in second
 
 
