@@ -168,6 +168,8 @@ WHITENOISE_USE_FINDERS = True
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 40 * 1024 * 1024)
 # Validate uploads in a background task (needs `ansinh worker` running) instead of the request.
 IMPORT_USE_TASKS = env_bool("IMPORT_USE_TASKS", False)
+# Prepare payroll months in a background task (needs a worker) instead of the request.
+PAYROLL_USE_TASKS = env_bool("PAYROLL_USE_TASKS", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

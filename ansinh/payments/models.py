@@ -218,3 +218,44 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class PayrollRun(models.Model):
+    """One request to prepare a payroll month, run by a worker so that a province-wide run
+    (hundreds of thousands of lines) never holds a web request. The page polls it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Đang chờ"
+        RUNNING = "running", "Đang lập"
+        DONE = "done", "Đã xong"
+        FAILED = "failed", "Lỗi"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    month = models.DateField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    communes = models.PositiveIntegerField(default=0)
+    beneficiaries = models.PositiveIntegerField(default=0)
+    regular_total = models.BigIntegerField(default=0)
+    adjustment_total = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One active run per officer and month: pressing the button twice queues one.
+            models.UniqueConstraint(fields=["requested_by", "month"],
+                                    condition=Q(status__in=["queued", "running"]),
+                                    name="payroll_run_one_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y} – {self.get_status_display()}"
+
+    @property
+    def active(self) -> bool:
+        return self.status in self.ACTIVE

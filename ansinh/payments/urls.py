@@ -6,6 +6,7 @@ app_name = "payments"
 urlpatterns = [
     path("", views.PayrollMonthView.as_view(), name="payroll_month"),
     path("run/", views.PayrollRunView.as_view(), name="payroll_run"),
+    path("run/<int:pk>/", views.PayrollRunStatusView.as_view(), name="payroll_run_status"),
     path("approve/", views.PayrollApproveView.as_view(), name="payroll_approve"),
     path("export.csv", views.PayrollExportView.as_view(), name="payroll_export"),
     path("provider/<str:channel>.csv", views.ProviderFileView.as_view(), name="provider_file"),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, Min, Q, Sum, When
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -38,7 +40,7 @@ from ansinh.web.views.persons import HtmxListMixin
 
 from . import services
 from .forms import LineFilterForm, MonthForm
-from .models import LedgerLine, Payment, PayrollMonth
+from .models import LedgerLine, Payment, PayrollMonth, PayrollRun
 
 ADJUSTMENT_LIMIT = 500
 CASH_CHANNELS = (Channel.CASH, Channel.HOME)
@@ -137,6 +139,8 @@ class PayrollMonthView(AreaMixin, HtmxListMixin, View):
             previous_url=month_url(add_months(month, -1)),
             next_url=month_url(add_months(month, 1)),
             can_run=can(user, "payroll"),
+            run=PayrollRun.objects.filter(requested_by=user, month=month).order_by("-pk")
+            .first(),
             can_approve=any(allows(user, "approve", p) for p in drafts),
             approve_blocked=bool(drafts) and all(p.prepared_by_id == user.pk for p in drafts
                                                  if allows(user, "approve", p)),
@@ -163,6 +167,8 @@ class PayrollRunView(PayrollActionView):
     action = "payroll"
 
     def run(self, user, month):
+        if getattr(settings, "PAYROLL_USE_TASKS", False):
+            return self.enqueue(user, month)
         result = services.payroll_run(user, month)
         if not result.communes:
             messages.info(self.request, _("Không có ai cần chi trả tháng %(m)s trong địa bàn "
@@ -173,6 +179,37 @@ class PayrollRunView(PayrollActionView):
             "%(r)s đ, truy lĩnh/truy thu %(a)s đ.") % {
             "m": format_month_vn(month), "c": result.communes, "n": result.beneficiaries,
             "r": _vnd(result.regular_total), "a": _vnd(result.adjustment_total)})
+
+
+    def enqueue(self, user, month):
+        from .tasks import run_payroll
+
+        if not can(user, "payroll"):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                run = PayrollRun.objects.create(requested_by=user, month=month)
+                run_payroll.enqueue(run.pk)
+        except IntegrityError:  # a run of this month is already queued or running
+            messages.info(self.request, _("Bảng chi trả tháng %(m)s đang được lập.")
+                          % {"m": format_month_vn(month)})
+            return
+        messages.info(self.request, _("Đã bắt đầu lập bảng chi trả tháng %(m)s; trang sẽ tự "
+                                      "cập nhật khi xong.") % {"m": format_month_vn(month)})
+
+
+class PayrollRunStatusView(AreaMixin, View):
+    """HTMX poll target: the run's state, and a page refresh once it has finished."""
+
+    action = "payroll"
+
+    def get(self, request, pk):
+        run = get_object_or_404(PayrollRun, pk=pk, requested_by=request.user)
+        if not run.active and request.GET.get("polling"):
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "payments/_run.html", {"run": run})
 
 
 class PayrollApproveView(PayrollActionView):

@@ -266,3 +266,57 @@ def test_the_bank_file_downloads_for_an_approved_month(login, users, enrol):
                       {"month": "01/2026"}).status_code == 404
     assert login(users["national_viewer"]).get(reverse("payments:provider_file", args=["bank"]),
                                                {"month": "01/2026"}).status_code == 403
+
+
+def test_with_tasks_the_run_is_queued_and_the_page_polls_it_until_done(login, users, enrol,
+                                                                          settings):
+    from ansinh.payments.models import PayrollRun
+    from ansinh.payments.tasks import run_payroll
+
+    settings.PAYROLL_USE_TASKS = True
+    enrol("An")
+    client = login(users["commune_officer"])
+    queued = run(client)
+    assert "Đã bắt đầu lập bảng chi trả tháng 01/2026" in queued.text
+    assert not PayrollMonth.objects.exists()  # nothing prepared inside the request
+    job = PayrollRun.objects.get()
+    assert job.status == "queued" and job.requested_by == users["commune_officer"]
+    assert 'hx-trigger="every 2s"' in queued.text
+
+    again = run(client)  # pressing the button twice queues one run
+    assert "đang được lập" in again.text
+    assert PayrollRun.objects.count() == 1
+
+    run_payroll.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.beneficiaries == 1 and job.regular_total == ELDERLY
+    assert PayrollMonth.objects.get().regular_total == ELDERLY
+    poll = client.get(reverse("payments:payroll_run_status", args=[job.pk]), {"polling": 1})
+    assert poll.status_code == 204 and poll["HX-Refresh"] == "true"
+    assert "Lần lập gần nhất xong lúc" in page(client).text
+
+    run_payroll.call(job.pk)  # a retried task does not prepare the month twice
+    job.refresh_from_db()
+    assert job.status == "done"
+
+
+def test_a_failed_run_shows_its_error_and_another_officer_cannot_poll_it(login, users, enrol,
+                                                                         settings):
+    from ansinh.payments.models import PayrollRun
+    from ansinh.payments.tasks import run_payroll
+
+    settings.PAYROLL_USE_TASKS = True
+    enrol("An")
+    client = login(users["commune_officer"])
+    payroll_run(users["commune_officer"], JAN)
+    payroll_approve(users["commune_leader"], JAN)
+    run(client, FEB)
+    run(client, JAN)  # January is approved: the service refuses to prepare it again
+    failed = PayrollRun.objects.get(month=JAN)
+    run_payroll.call(failed.pk)
+    failed.refresh_from_db()
+    assert failed.status == "failed" and failed.error
+    assert failed.error in page(client).text
+
+    other = login(users["province_officer"])
+    assert other.get(reverse("payments:payroll_run_status", args=[failed.pk])).status_code == 404

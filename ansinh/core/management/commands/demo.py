@@ -1,3 +1,4 @@
+import os
 import signal
 
 from django.conf import settings
@@ -62,6 +63,11 @@ class Command(BaseCommand):
         server = create_server(application, host=opts["host"], port=opts["port"],
                                threads=opts["threads"])
         worker = BackgroundWorker().start()
+        # A worker runs beside the server, so imports and payroll runs leave the request
+        # (unless the operator set these switches explicitly).
+        for switch in ("IMPORT_USE_TASKS", "PAYROLL_USE_TASKS"):
+            if switch not in os.environ:
+                setattr(settings, switch, True)
         signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly on `kill` as on Ctrl+C
         console.print(f"Đang chạy tại {url} — Ctrl+C để dừng / press Ctrl+C to stop.")
         try:
