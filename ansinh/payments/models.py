@@ -114,6 +114,10 @@ class Payment(models.Model):
         PAID = "paid", "Đã nhận"
         UNPAID = "unpaid", "Chưa nhận"
         CARRIED = "carried", "Chuyển sang tháng sau"
+        # Recoveries larger than what the month pays: the rest is owed back and is deducted
+        # from the next months' payments until it is settled.
+        DEBT = "debt", "Còn phải thu hồi"
+        SETTLED = "settled", "Đã bù trừ, không chi"
 
     scope_fields = ("commune", "province")
 
@@ -131,7 +135,8 @@ class Payment(models.Model):
     payment_channel = models.CharField(max_length=10, choices=Channel.choices)
     account_number = models.CharField(max_length=40, blank=True)
     amount = models.BigIntegerField("Số tiền tháng này")
-    carried = models.BigIntegerField("Tháng trước chưa nhận", default=0)
+    # Positive: earlier months' payment not collected; negative: earlier recovery still owed.
+    carried = models.BigIntegerField("Chuyển từ tháng trước", default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     paid_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=80, blank=True)

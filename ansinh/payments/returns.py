@@ -36,43 +36,56 @@ UNCOLLECTED_MONTHS = 3
 
 
 def payments_create(payrolls: list[PayrollMonth]) -> int:
-    """Turn approved payrolls' lines into payments, set-wise, and carry earlier unpaid ones."""
+    """Turn approved payrolls' lines into payments, set-wise, and carry into them what earlier
+    months left: uncollected money (added) and recoveries still owed (deducted)."""
     if not payrolls:
         return 0
     ids = [p.pk for p in payrolls]
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
+        # A negative sum (recoveries larger than the month) is kept as a debt, not dropped.
         cursor.execute(f"""
             INSERT INTO payments_payment
                 (payroll_id, commune_id, province_id, recipient_id, benefit, payment_channel,
                  account_number, amount, carried, status, reference)
             SELECT l.payroll_id, l.commune_id, l.province_id, l.recipient_id, l.benefit,
-                   MAX(l.payment_channel), MAX(e.account_number), SUM(l.amount), 0, %s, ''
+                   MAX(l.payment_channel), MAX(e.account_number), SUM(l.amount), 0,
+                   CASE WHEN SUM(l.amount) > 0 THEN %s ELSE %s END, ''
             FROM payments_ledgerline l
             JOIN enrolment_entitlement e ON e.id = l.entitlement_id
             WHERE l.payroll_id IN ({marks})
             GROUP BY l.payroll_id, l.commune_id, l.province_id, l.recipient_id, l.benefit
-            HAVING SUM(l.amount) > 0""", [Payment.Status.PENDING, *ids])
+            HAVING SUM(l.amount) <> 0""", [Payment.Status.PENDING, Payment.Status.DEBT, *ids])
         created = cursor.rowcount
     for payroll in payrolls:
-        _carry_unpaid(payroll)
+        _carry(payroll)
     return created
 
 
-def _carry_unpaid(payroll: PayrollMonth) -> None:
-    unpaid = Payment.objects.select_for_update().filter(
-        commune_id=payroll.commune_id, status=Payment.Status.UNPAID,
-        payroll__month__lt=payroll.month)
-    for old in unpaid:
+CARRIED_FORWARD = (Payment.Status.UNPAID, Payment.Status.DEBT)
+
+
+def _carry(payroll: PayrollMonth) -> None:
+    earlier = Payment.objects.select_for_update().filter(
+        commune_id=payroll.commune_id, status__in=CARRIED_FORWARD,
+        payroll__month__lt=payroll.month).order_by("pk")
+    touched = {}
+    for old in earlier:
         new, _ = Payment.objects.get_or_create(
             payroll=payroll, recipient_id=old.recipient_id, benefit=old.benefit,
             defaults={"commune_id": payroll.commune_id, "province_id": payroll.province_id,
                       "payment_channel": old.payment_channel,
                       "account_number": old.account_number, "amount": 0})
+        new = touched.get(new.pk, new)
         new.carried += old.due
-        new.save(update_fields=["carried"])
+        touched[new.pk] = new
         old.status, old.carried_to = Payment.Status.CARRIED, new
         old.save(update_fields=["status", "carried_to"])
+    for new in touched.values():
+        # What is left to hand out decides the state: money due, a debt still owed, or even.
+        new.status = (Payment.Status.PENDING if new.due > 0 else
+                      Payment.Status.DEBT if new.due < 0 else Payment.Status.SETTLED)
+        new.save(update_fields=["carried", "status"])
 
 
 @dataclass
@@ -254,11 +267,13 @@ def reconciliation(user, month: date) -> list[dict]:
         cursor.execute(f"""
             SELECT p.commune_id, p.payment_channel, SUM(p.amount),
                    SUM(CASE WHEN p.status = 'paid' THEN p.amount + p.carried ELSE 0 END),
-                   SUM(CASE WHEN p.status IN ('unpaid', 'carried') THEN p.amount + p.carried
-                            ELSE 0 END), SUM(p.carried)
+                   SUM(CASE WHEN p.status IN ('unpaid', 'carried') AND p.amount + p.carried > 0
+                            THEN p.amount + p.carried ELSE 0 END), SUM(p.carried),
+                   SUM(CASE WHEN p.status = 'debt' OR (p.status = 'carried'
+                            AND p.amount + p.carried < 0) THEN p.amount + p.carried ELSE 0 END)
             FROM payments_payment p WHERE p.payroll_id IN ({marks})
             GROUP BY p.commune_id, p.payment_channel""", payrolls)
-        paid = {(c, ch): (a, pd, up, ca) for c, ch, a, pd, up, ca in cursor.fetchall()}
+        paid = {(c, ch): rest for c, ch, *rest in cursor.fetchall()}
     rows = [{"commune_id": c, "category": cat, "channel": ch, "ledger": total}
             for c, cat, ch, total in ledger]
     by_channel: dict[tuple, int] = {}
@@ -267,8 +282,8 @@ def reconciliation(user, month: date) -> list[dict]:
         by_channel[key] = by_channel.get(key, 0) + row["ledger"]
     summary = []
     for (commune_id, channel), total in sorted(by_channel.items()):
-        amount, done, left, carried = paid.get((commune_id, channel), (0, 0, 0, 0))
+        amount, done, left, carried, debt = paid.get((commune_id, channel), (0, 0, 0, 0, 0))
         summary.append({"commune_id": commune_id, "channel": channel, "ledger": total,
                         "payments": amount, "paid": done, "unpaid": left, "carried": carried,
-                        "difference": total - amount})
+                        "debt": -debt, "difference": total - amount})
     return summary

@@ -321,7 +321,9 @@ class PaymentListView(AreaMixin, View):
             LedgerLine.objects.filter(payroll=payroll).values("recipient_id", "benefit")
             .annotate(category=Min("category"), **_amounts())
         }
+        # Debts and settled offsets hand nothing out: they have no line to sign.
         payments = (Payment.objects.filter(payroll=payroll, payment_channel__in=CASH_CHANNELS)
+                    .exclude(status__in=(Payment.Status.DEBT, Payment.Status.SETTLED))
                     .select_related("recipient", "recipient__household")
                     .order_by("recipient__sort_key", "recipient_id", "benefit"))
         rows = []

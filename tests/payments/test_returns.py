@@ -150,3 +150,49 @@ def test_the_bank_file_lists_the_accounts_and_amounts_due(users, enrol, tmp_path
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [(r["id_number"], r["account_number"], r["amount"]) for r in rows] == [
         (banked.person.id_number, "0123456789", str(ELDERLY))]
+
+
+def test_a_recovery_larger_than_the_month_is_owed_and_deducted_until_settled(users, enrol):
+    """5.6 extremely severe (coefficient 2.0 → 1,300,000 đ) corrected late to severe (1.5 →
+    975,000 đ) from February: four months of 325,000 đ are recovered at once in June."""
+    from ansinh.enrolment.services import entitlement_adjust
+
+    entitlement = enrol("5.6", born=date(1990, 1, 1), disability_level="extremely_severe")
+    months = [date(2026, m, 1) for m in range(1, 10)]
+    for month in months[:5]:
+        close(users, month)
+    entitlement_adjust(users["commune_officer"], entitlement, FEB,
+                       disability_level="severe")
+    close(users, months[5])
+    june = Payment.objects.get(payroll__month=months[5])
+    assert (june.amount, june.status) == (ELDERLY - 4 * 325_000, "debt")  # -325,000 owed
+    [row] = reconciliation(users["commune_officer"], months[5])
+    assert (row["difference"], row["debt"]) == (0, 325_000)
+
+    close(users, months[6])
+    july = Payment.objects.get(payroll__month=months[6])
+    assert (july.amount, july.carried, july.due, july.status) == (
+        ELDERLY, -325_000, 650_000, "pending")
+    june.refresh_from_db()
+    assert (june.status, june.carried_to) == ("carried", july)
+    [row] = reconciliation(users["commune_officer"], months[6])
+    assert (row["debt"], row["difference"]) == (0, 0)
+    # Nothing is carried twice: August pays its own month only.
+    close(users, months[7])
+    august = Payment.objects.get(payroll__month=months[7])
+    assert (august.carried, august.due) == (0, ELDERLY)
+
+
+def test_a_debt_with_nothing_left_to_pay_stays_owed_month_after_month(users, enrol):
+    from ansinh.enrolment.services import entitlement_stop
+
+    entitlement = enrol("5.5a")
+    close(users, JAN)
+    close(users, FEB)
+    entitlement_stop(users["commune_officer"], entitlement.person, "death", date(2026, 1, 20))
+    close(users, MAR)  # February is recovered; nothing is paid any more
+    march = Payment.objects.get(payroll__month=MAR)
+    assert (march.due, march.status) == (-ELDERLY, "debt")
+    close(users, date(2026, 4, 1))
+    april = Payment.objects.get(payroll__month=date(2026, 4, 1))
+    assert (april.amount, april.carried, april.status) == (0, -ELDERLY, "debt")

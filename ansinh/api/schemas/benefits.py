@@ -116,4 +116,5 @@ class ReconciliationRowOut(Schema):
     paid: int
     unpaid: int
     carried: int
+    debt: int = Field(description="recoveries still owed after this month's payments (đồng)")
     difference: int
