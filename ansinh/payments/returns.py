@@ -18,7 +18,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ansinh.access.scoping import restrict
 from ansinh.audit.models import AuditAction
@@ -227,10 +227,11 @@ def _propose_suspensions(month: date, unpaid: list[Payment]) -> list[Proposal]:
     proposals = []
     first = add_months(month, -(UNCOLLECTED_MONTHS - 1))
     for payment in unpaid:
-        months = set(Payment.objects.filter(
+        # A carried debt is not money left uncollected: only months with something due count.
+        months = set(Payment.objects.annotate(due_sum=F("amount") + F("carried")).filter(
             recipient_id=payment.recipient_id, benefit=payment.benefit,
             payroll__month__gte=first, payroll__month__lte=month,
-            status__in=(Payment.Status.UNPAID, Payment.Status.CARRIED),
+            status__in=(Payment.Status.UNPAID, Payment.Status.CARRIED), due_sum__gt=0,
         ).values_list("payroll__month", flat=True))
         if len(months) < UNCOLLECTED_MONTHS:
             continue
