@@ -9,6 +9,9 @@ from ansinh.access.models import RoleAssignment
 from ansinh.core.identity import make_id_number
 from ansinh.geo.models import AdminUnit
 
+# Playwright fixtures (`browser`, `page`) for the browser tests of every package.
+pytest_plugins = ["tests.browser"]
+
 PASSWORD = "Mat-khau-2026!"
 _serial = itertools.count(1)
 

@@ -2,67 +2,16 @@
 the commune leader signs; the officer runs the month's payroll and the leader approves it."""
 
 import importlib.util
-import os
 from datetime import date, timedelta
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
 
 from ansinh.registry import services
-from tests.conftest import PASSWORD, new_id
+from tests.browser import BROWSER, log_in, log_out
+from tests.conftest import new_id
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    # Live-server tests flush the tables; bring the administrative units back afterwards.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium không có ở /usr/bin/chromium"),
-]
-
-
-@pytest.fixture(scope="module")
-def allow_orm_beside_playwright():
-    """Playwright's sync API runs an event loop in this thread, so Django would refuse the
-    ORM; allowed only while this module runs."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(allow_orm_beside_playwright, django_db_setup):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright chưa cài")
-    from django.db import connections
-
-    # Playwright runs the test in a greenlet where Django hands out a fresh connection object;
-    # give it the serialized test data so the flush restores the administrative units.
-    serialized = getattr(connections["default"], "_test_serialized_contents", None)
-    with sync_api.sync_playwright() as p:
-        if serialized is not None:
-            connections["default"]._test_serialized_contents = serialized
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="vi-VN", base_url=live_server.url,
-                                  extra_http_headers={"Accept-Language": "vi-VN,vi;q=0.9"})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -75,19 +24,6 @@ def elder(transactional_db, users, geo):
                                   birth_date=date(1951, 6, 2), id_number=new_id("F", 1951),
                                   household=household, relationship="head",
                                   commune=geo["commune"])
-
-
-def log_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: urlparse(url).path == "/")
-
-
-def log_out(page):
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_url("**/login/**")
 
 
 def dmy(day: date) -> str:
