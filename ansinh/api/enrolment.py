@@ -316,7 +316,7 @@ def _document(request: HttpRequest, decision_id: int, fmt: str) -> HttpResponse:
         audit_sensitive_read(decision, ["category"])
     # Imported here, as in the pages: a fault in the renderers must not break the API.
     from ansinh.documents import decision as documents
-    from ansinh.enrolment.views import decision_document
+    from ansinh.enrolment.printing import decision_document
 
     try:
         document = decision_document(decision)

@@ -33,7 +33,8 @@ from ansinh.enrolment.forms import (
     public_category_label,
     sees_exact_categories,
 )
-from ansinh.enrolment.views import label_categories, person_matcher, split_unit_name
+from ansinh.enrolment.printing import split_unit_name
+from ansinh.enrolment.views.common import label_categories, person_matcher
 from ansinh.web.mixins import AreaMixin
 from ansinh.web.paginator import paginate
 from ansinh.web.views.persons import HtmxListMixin
