@@ -143,7 +143,7 @@ def level_history(provinces: list[AdminUnit], month: date) -> list:
     for code in sorted(groups, key=lambda c: (c is not None, order.get(c, 0))):
         current = _in_force_row(groups[code], month)
         for row in groups[code]:
-            row.where = names.get(code, code) if code else "Toàn quốc"
+            row.where = names.get(code, code) if code else _("Toàn quốc")
             row.in_force = row is current
             row.future = row.effective >= add_months(month, 1)
             history.append(row)
@@ -206,7 +206,7 @@ def page_context(request, level_form=None, coefficient_form=None) -> dict:
         "sections": coefficient_sections(
             data, reference.level if reference else national.amount),
         "reference_level": reference.level if reference else national.amount,
-        "reference_where": reference.name if reference else "toàn quốc",
+        "reference_where": reference.name if reference else _("toàn quốc"),
         "can_policy": can_policy,
         "can_coefficient": policy_scope.national,
         "level_form": level_form or (StandardLevelForm(user=user) if can_policy else None),
