@@ -15,12 +15,17 @@ from django.db.models import Q
 from .choices import (
     VND,
     AllocationStatus,
+    Direction,
     Display,
     DonorKind,
     FundKind,
+    LineStatus,
+    MatchKind,
     Method,
+    ReceiptKind,
     ReceiptStatus,
     RestrictionKind,
+    StatementStatus,
 )
 
 
@@ -186,6 +191,9 @@ class Receipt(models.Model):
     pledge = models.ForeignKey(Pledge, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="receipts", verbose_name="Thực hiện cam kết")
     method = models.CharField("Hình thức", max_length=20, choices=Method.choices)
+    # Money counts in the balances; goods and services are valued in đồng but never spent.
+    kind = models.CharField("Loại biên nhận", max_length=10, choices=ReceiptKind.choices,
+                            default=ReceiptKind.CASH)
     document_ref = models.CharField("Số chứng từ (phiếu thu / mã giao dịch)", max_length=100,
                                     blank=True)
     received_on = models.DateField("Ngày nhận")
@@ -395,3 +403,231 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"Chi #{self.pk}: {self.purpose}"
+
+
+# ---------------------------------------------------------------------------- in-kind receipts
+
+class _IssuedLineQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(receipt__status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Dòng của biên nhận đã cấp không được sửa.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(receipt__status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Dòng của biên nhận đã cấp không được xóa.")
+        return super().delete()
+
+
+class _IssuedLine(models.Model):
+    """A line that is final once its receipt is issued, like `ReceiptLine`."""
+
+    objects = _IssuedLineQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if Receipt.objects.filter(pk=self.receipt_id, status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Dòng của biên nhận đã cấp không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Receipt.objects.filter(pk=self.receipt_id, status=ReceiptStatus.ISSUED).exists():
+            raise ImmutableError("Dòng của biên nhận đã cấp không được xóa.")
+        return super().delete(*args, **kwargs)
+
+
+class GoodsReceiptLine(_IssuedLine):
+    """Hàng hóa, hiện vật nhận: valued in đồng, put into a warehouse when the receipt is
+    issued (the stock movement names this line in `source_receipt_line_id`)."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="goods_lines")
+    item = models.ForeignKey("stock.Item", on_delete=models.PROTECT, related_name="+",
+                             verbose_name="Mặt hàng")
+    warehouse = models.ForeignKey("stock.Warehouse", on_delete=models.PROTECT,
+                                  related_name="+", verbose_name="Kho nhập")
+    quantity = models.BigIntegerField("Số lượng")
+    unit_value = models.BigIntegerField("Đơn giá (đồng)")
+    value = models.BigIntegerField("Thành tiền (đồng)")
+    expiry_date = models.DateField("Hạn sử dụng", null=True, blank=True)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="goods_lines", verbose_name="Chiến dịch")
+
+    class Meta:
+        verbose_name = "dòng hàng hóa nhận"
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0) & Q(unit_value__gt=0)
+                                   & Q(value=models.F("quantity") * models.F("unit_value")),
+                                   name="goods_line_valued"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item_id} (biên nhận #{self.receipt_id})"
+
+
+class ServiceReceiptLine(_IssuedLine):
+    """Dịch vụ nhận: places a donor offers (vocational training, medical check-ups), each
+    place given to one person by the distributions module."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE,
+                                related_name="service_lines")
+    service = models.CharField("Dịch vụ", max_length=200)
+    unit = models.CharField("Đơn vị tính", max_length=30, default="suất")
+    places = models.PositiveIntegerField("Số suất")
+    unit_value = models.BigIntegerField("Giá trị một suất (đồng)")
+    value = models.BigIntegerField("Thành tiền (đồng)")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="service_lines", verbose_name="Chiến dịch")
+
+    class Meta:
+        verbose_name = "dòng dịch vụ nhận"
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gt=0) & Q(unit_value__gt=0)
+                                   & Q(value=models.F("places") * models.F("unit_value")),
+                                   name="service_line_valued"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.places} {self.unit} {self.service}"
+
+
+# ---------------------------------------------------------------------------- bank statements
+
+class BankAccount(models.Model):
+    """A bank account of the fund itself: statements are imported only for these."""
+
+    scope_fields = ("commune", "province")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="bank_accounts",
+                             verbose_name="Quỹ")
+    # Digits only, so "0071 0012 34567" and "0071001234567" are one account.
+    account_number = models.CharField("Số tài khoản", max_length=40, unique=True)
+    bank_name = models.CharField("Ngân hàng", max_length=120)
+    branch = models.CharField("Chi nhánh", max_length=120, blank=True)
+    active = models.BooleanField("Đang sử dụng", default=True)
+    commune, province = _area_fields()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tài khoản ngân hàng của quỹ"
+        ordering = ["fund", "account_number"]
+
+    def __str__(self) -> str:
+        return f"{self.account_number} – {self.bank_name}"
+
+
+class BankStatement(models.Model):
+    """One uploaded statement file, staged and validated; applied at most once."""
+
+    scope_fields = ("commune", "province")
+
+    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT,
+                                related_name="statements", verbose_name="Tài khoản")
+    file_name = models.CharField("Tên tệp", max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_size = models.BigIntegerField(default=0)
+    header_row = models.PositiveIntegerField(default=0)
+    status = models.CharField("Trạng thái", max_length=10, choices=StatementStatus.choices,
+                              default=StatementStatus.STAGED)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    # {"rows", "credit_new", "debit_new", "known", "rejected", "matched", "credit_amount"}
+    counts = models.JSONField(default=dict)
+    # {"receipts", "transactions", "known", "unmatched", "receipt_ids"}
+    applied_counts = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    commune, province = _area_fields()
+
+    class Meta:
+        verbose_name = "sao kê ngân hàng"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Sao kê {self.file_name} ({self.get_status_display()})"
+
+
+class BankTransaction(models.Model):
+    """A statement line the fund knows: the first statement that brought it wrote it, later
+    statements holding the same line find it by its identity and write nothing. At most one
+    receipt comes from it (the one-to-one link), and debits never get one."""
+
+    scope_fields = ("commune", "province")
+
+    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT,
+                                related_name="transactions")
+    # "ref:<bank reference>" or "h:<sha256 of date, amount, description, running balance and
+    # the occurrence number of that combination>".
+    identity = models.CharField(max_length=120)
+    booked_on = models.DateField("Ngày giao dịch")
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    amount = models.BigIntegerField("Số tiền (đồng)")
+    description = models.TextField("Nội dung", blank=True)
+    reference = models.CharField("Số tham chiếu", max_length=100, blank=True)
+    counterparty_name = models.CharField("Người chuyển", max_length=200, blank=True)
+    counterparty_account = models.CharField("Tài khoản người chuyển", max_length=40,
+                                            blank=True)
+    running_balance = models.BigIntegerField(null=True, blank=True)
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="+")
+    row_number = models.PositiveIntegerField()
+    receipt = models.OneToOneField(Receipt, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="bank_transaction")
+    commune, province = _area_fields()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "giao dịch ngân hàng"
+        ordering = ["booked_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "identity"],
+                                    name="bank_transaction_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="bank_transaction_positive"),
+            models.CheckConstraint(condition=Q(receipt__isnull=True) | Q(direction="credit"),
+                                   name="bank_transaction_receipt_credit_only"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on:%d/%m/%Y} {self.get_direction_display()} {self.amount} đ"
+
+
+class BankStatementLine(models.Model):
+    """One data row of an uploaded statement as read, with its problems and the donor or
+    pledge it is proposed to (or, after the officer's choice, will) become a receipt of."""
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE,
+                                  related_name="lines")
+    row_number = models.PositiveIntegerField("Dòng")
+    raw = models.JSONField(default=list)
+    booked_on = models.DateField(null=True, blank=True)
+    direction = models.CharField(max_length=6, choices=Direction.choices, blank=True)
+    amount = models.BigIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    counterparty_name = models.CharField(max_length=200, blank=True)
+    counterparty_account = models.CharField(max_length=40, blank=True)
+    running_balance = models.BigIntegerField(null=True, blank=True)
+    identity = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=10, choices=LineStatus.choices)
+    errors = models.JSONField(default=list)  # [{"field", "message"}]
+    match_kind = models.CharField(max_length=10, choices=MatchKind.choices, blank=True)
+    match_note = models.CharField(max_length=300, blank=True)
+    donor = models.ForeignKey(Donor, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    pledge = models.ForeignKey(Pledge, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    skip = models.BooleanField("Không lập biên nhận", default=False)
+    transaction = models.ForeignKey(BankTransaction, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["statement", "row_number"]
+        constraints = [models.UniqueConstraint(fields=["statement", "row_number"],
+                                               name="bank_statement_line_unique")]
+
+    def __str__(self) -> str:
+        return f"Dòng {self.row_number}: {self.get_status_display()}"

@@ -13,8 +13,18 @@ from django.db.models import Q, Sum
 
 from ansinh.access.scoping import allows, restrict
 
-from .choices import AllocationStatus, Display, ReceiptStatus
-from .models import Allocation, Campaign, Donor, Fund, Pledge, Receipt, ReceiptLine
+from .choices import AllocationStatus, Display, ReceiptKind, ReceiptStatus
+from .models import (
+    Allocation,
+    Campaign,
+    Donor,
+    Fund,
+    GoodsReceiptLine,
+    Pledge,
+    Receipt,
+    ReceiptLine,
+    ServiceReceiptLine,
+)
 
 ANONYMOUS_NAME = "Nhà hảo tâm ẩn danh"
 BANK_FIELDS = ("bank_account", "bank_name")
@@ -122,9 +132,21 @@ def fund_balances(user, fund: Fund | None = None) -> list[dict]:
     return sorted(pots.values(), key=lambda p: (p["fund_id"], p["restriction_id"] or 0))
 
 
+def _net_receipts(kind: str | None = ReceiptKind.CASH):
+    """Issued receipts that have not been reversed; money only unless asked otherwise."""
+    qs = Receipt.objects.filter(status=ReceiptStatus.ISSUED, reversal__isnull=True)
+    return qs if kind is None else qs.filter(kind=kind)
+
+
+def _in_kind_value(model, **filters) -> int:
+    """Value in đồng of goods or services lines received (issued, not reversed)."""
+    return _sum(model.objects.filter(receipt__status=ReceiptStatus.ISSUED,
+                                     receipt__reversal__isnull=True, **filters), "value")
+
+
 def _received_per_pledge(pledge_ids) -> dict[int, int]:
-    rows = (Receipt.objects.filter(pledge_id__in=pledge_ids, status=ReceiptStatus.ISSUED,
-                                   reversal__isnull=True)
+    # A money pledge is paid by money; goods given against it do not settle it.
+    rows = (_net_receipts().filter(pledge_id__in=pledge_ids)
             .values("pledge_id").annotate(s=Sum("total")))
     return {r["pledge_id"]: r["s"] for r in rows}
 
@@ -160,7 +182,47 @@ def donor_progress(user, donor: Donor) -> dict:
     if not restrict(Donor.objects.filter(pk=donor.pk), user, "view").exists():
         return {"donor_id": donor.pk, "pledged": 0, "received": 0, "outstanding": 0}
     pledges = Pledge.objects.filter(donor=donor)
-    received = _sum(Receipt.objects.filter(donor=donor, status=ReceiptStatus.ISSUED,
-                                           reversal__isnull=True), "total")
+    received = _sum(_net_receipts().filter(donor=donor), "total")
     return {"donor_id": donor.pk, "pledged": _sum(pledges), "received": received,
             "outstanding": _outstanding(pledges)}
+
+
+def campaign_in_kind(user, campaign: Campaign | None = None) -> list[dict]:
+    """Per campaign, beside `campaign_progress` (which counts money only): the value in đồng
+    of goods and of services received, and the number of service places."""
+    campaigns = campaign_list(user)
+    if campaign is not None:
+        campaigns = campaigns.filter(pk=campaign.pk)
+    rows = []
+    for c in campaigns:
+        services = ServiceReceiptLine.objects.filter(
+            campaign=c, receipt__status=ReceiptStatus.ISSUED, receipt__reversal__isnull=True)
+        rows.append({"campaign_id": c.pk, "name": c.name,
+                     "goods_value": _in_kind_value(GoodsReceiptLine, campaign=c),
+                     "services_value": _sum(services, "value"),
+                     "service_places": _sum(services, "places")})
+    return rows
+
+
+def donor_in_kind(user, donor: Donor) -> int:
+    """Value in đồng of the goods and services one donor gave (net of reversals)."""
+    if not restrict(Donor.objects.filter(pk=donor.pk), user, "view").exists():
+        return 0
+    return _sum(_net_receipts(kind=None).filter(donor=donor).exclude(kind=ReceiptKind.CASH),
+                "total")
+
+
+def service_places(campaign: Campaign) -> list[dict]:
+    """The service places received for a campaign (issued, not reversed receipts), one row
+    per receipt line, oldest first: what the distributions module may give out. The caller
+    has already checked that the user may see the campaign."""
+    rows = (ServiceReceiptLine.objects
+            .filter(campaign=campaign, receipt__status=ReceiptStatus.ISSUED,
+                    receipt__reversal__isnull=True)
+            .select_related("receipt", "receipt__donor")
+            .order_by("receipt__received_on", "id"))
+    return [{"line_id": ln.pk, "receipt_id": ln.receipt_id, "receipt_number": ln.receipt.number,
+             "donor_id": ln.receipt.donor_id, "donor_name": donor_public_name(ln.receipt.donor),
+             "received_on": ln.receipt.received_on, "service": ln.service, "unit": ln.unit,
+             "places": ln.places, "unit_value": ln.unit_value, "value": ln.value}
+            for ln in rows]

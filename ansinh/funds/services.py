@@ -27,6 +27,7 @@ from ansinh.geo.models import Level
 
 from . import selectors
 from .choices import (
+    CASH_METHODS,
     MINOR_DIGITS,
     VND,
     AllocationStatus,
@@ -34,6 +35,7 @@ from .choices import (
     DonorKind,
     FundKind,
     Method,
+    ReceiptKind,
     ReceiptStatus,
     RestrictionKind,
 )
@@ -335,6 +337,9 @@ def receipt_create(user, *, fund: Fund, donor: Donor, received_on: date, method:
     require(user, "funds", fund)
     require(user, "funds", donor)
     _choice(method, Method, "method", "Hình thức")
+    if method not in CASH_METHODS:
+        raise ValidationError({"method": "Hình thức: biên nhận tiền là chuyển khoản hoặc tiền "
+                                         "mặt; hàng hóa, dịch vụ lập biên nhận hiện vật."})
     _positive(total, "total", "Tổng số tiền")
     _not_future(received_on, "received_on", "Ngày nhận")
     currency = (currency or VND).upper()
@@ -391,8 +396,10 @@ def receipt_issue(user, receipt: Receipt) -> Receipt:
     require(user, "funds", receipt)
     if receipt.status != ReceiptStatus.DRAFT:
         raise ValidationError({"status": "Trạng thái: biên nhận đã được cấp."})
-    lines = list(receipt.lines.all())
-    if sum(ln.amount for ln in lines) != receipt.total:
+    from . import in_kind  # it builds on this module
+
+    lines = list(receipt.lines.all())  # money lines; goods and services receipts have none
+    if in_kind.lines_total(receipt) != receipt.total:
         raise ValidationError({"lines": "Các dòng phân bổ: không khớp tổng số tiền."})
     if _is_foreign_aid(receipt) and not receipt.aid_approval_ref:
         raise ValidationError({"aid_approval_ref": "Số quyết định phê duyệt viện trợ: bắt buộc "
@@ -409,6 +416,8 @@ def receipt_issue(user, receipt: Receipt) -> Receipt:
     receipt.issued_at = timezone.now()
     receipt.issued_by = user
     receipt.save()
+    if receipt.kind == ReceiptKind.GOODS:
+        in_kind.goods_into_stock(user, receipt)
     audit_record(AuditAction.UPDATE, receipt, changes={
         "status": [ReceiptStatus.DRAFT, ReceiptStatus.ISSUED], "number": receipt.number})
     return receipt
@@ -441,6 +450,10 @@ def receipt_reverse(user, receipt: Receipt, *, reason: str,
             raise ValidationError({"receipt": "Biên nhận: số tiền đã được phân bổ chi, không "
                                               "đủ số dư để hủy; hãy từ chối/thu hồi khoản chi "
                                               "trước."})
+    if receipt.kind == ReceiptKind.GOODS:
+        from .in_kind import goods_out_of_stock
+
+        goods_out_of_stock(user, receipt, reversed_on)
     reversal = ReceiptReversal.objects.create(
         receipt=receipt, reason=reason.strip(), reversed_on=reversed_on, created_by=user,
         commune=receipt.commune, province=receipt.province)

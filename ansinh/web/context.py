@@ -27,6 +27,7 @@ def navigation(request):
             "payroll": can(user, "view") and _url("payments:payroll_month"),
             # Every officer prices benefits from these values; adding one asks for `policy`.
             "policy": can(user, "view") and _url("policy:index"),
+            "funds": can(user, "funds") and _url("funds:dashboard"),
             "audit": can(user, "audit"),
         }
     }

@@ -1,0 +1,197 @@
+"""Receipts of goods and services: numbered and issued like a money receipt, valued in đồng,
+but never part of the money balances.
+
+A goods receipt puts its goods into stock when it is issued, in the same transaction as its
+number (`receipt_issue` calls `goods_into_stock`), and reversing it takes them out again with
+a write-off; when the goods have already left the warehouse the reversal is refused, so the
+stock ledger and the receipts always tell the same story. A services receipt records places
+(vocational training, medical check-ups) that the distributions module gives out one by one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ansinh.access.scoping import require
+from ansinh.audit.models import AuditAction
+from ansinh.audit.services import audit_record
+from ansinh.stock.choices import ReceiptSource, WriteOffReason
+from ansinh.stock.models import Item, Warehouse
+from ansinh.stock.services import stock_receive, stock_write_off
+
+from .choices import Method, ReceiptKind
+from .models import Campaign, Donor, Fund, GoodsReceiptLine, Pledge, Receipt, ServiceReceiptLine
+from .services import _choice, _not_future, _today
+
+MAX_TEXT = 200
+
+
+def _whole(value, where: str, label: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({"lines": f"{where} – {label}: phải là số nguyên."})
+    if value < minimum:
+        raise ValidationError({"lines": f"{where} – {label}: phải lớn hơn 0."})
+    return value
+
+
+def _campaign(user, line: dict, fund: Fund, where: str) -> Campaign | None:
+    campaign = line.get("campaign")
+    if campaign is None:
+        return None
+    require(user, "funds", campaign)
+    if not campaign.funds.filter(pk=fund.pk).exists() and campaign.funds.exists():
+        raise ValidationError({"lines": f"{where} – Chiến dịch: «{campaign}» không nhận tài trợ "
+                                        f"qua quỹ «{fund}»."})
+    return campaign
+
+
+def _clean_goods(user, fund: Fund, line: dict, index: int) -> GoodsReceiptLine:
+    where = f"Dòng {index}"
+    item, warehouse = line.get("item"), line.get("warehouse")
+    if not isinstance(item, Item):
+        raise ValidationError({"lines": f"{where} – Mặt hàng: bắt buộc."})
+    if not item.active:
+        raise ValidationError({"lines": f"{where} – Mặt hàng: «{item.name}» đã ngừng sử dụng."})
+    if not isinstance(warehouse, Warehouse):
+        raise ValidationError({"lines": f"{where} – Kho nhập: bắt buộc."})
+    require(user, "funds", warehouse)
+    if not warehouse.active:
+        raise ValidationError({"lines": f"{where} – Kho nhập: «{warehouse}» đã ngừng hoạt động."})
+    quantity = _whole(line.get("quantity"), where, "Số lượng")
+    unit_value = _whole(line.get("unit_value"), where, "Đơn giá (đồng)")
+    expiry = line.get("expiry_date")
+    if expiry is not None and not isinstance(expiry, date):
+        raise ValidationError({"lines": f"{where} – Hạn sử dụng: không phải ngày hợp lệ."})
+    if item.perishable and expiry is None:
+        raise ValidationError({"lines": f"{where} – Hạn sử dụng: bắt buộc với «{item.name}»."})
+    if expiry is not None and expiry < _today():
+        raise ValidationError({"lines": f"{where} – Hạn sử dụng: {expiry:%d/%m/%Y} đã qua, "
+                                        "không nhận hàng hết hạn."})
+    return GoodsReceiptLine(item=item, warehouse=warehouse, quantity=quantity,
+                            unit_value=unit_value, value=quantity * unit_value,
+                            expiry_date=expiry, campaign=_campaign(user, line, fund, where))
+
+
+def _clean_service(user, fund: Fund, line: dict, index: int) -> ServiceReceiptLine:
+    where = f"Dòng {index}"
+    service = (line.get("service") or "").strip()
+    if not service:
+        raise ValidationError({"lines": f"{where} – Dịch vụ: bắt buộc (ví dụ «Suất học nghề»)."})
+    if len(service) > MAX_TEXT:
+        raise ValidationError({"lines": f"{where} – Dịch vụ: tối đa {MAX_TEXT} ký tự."})
+    unit = (line.get("unit") or "suất").strip()[:30]
+    places = _whole(line.get("places"), where, "Số suất")
+    unit_value = _whole(line.get("unit_value"), where, "Giá trị một suất (đồng)")
+    return ServiceReceiptLine(service=service, unit=unit, places=places, unit_value=unit_value,
+                              value=places * unit_value,
+                              campaign=_campaign(user, line, fund, where))
+
+
+def _draft(user, kind: str, *, fund: Fund, donor: Donor, received_on: date, lines: list[dict],
+           pledge: Pledge | None, description: str, document_ref: str,
+           aid_approval_ref: str) -> Receipt:
+    require(user, "funds", fund)
+    require(user, "funds", donor)
+    _choice(kind, ReceiptKind, "kind", "Loại biên nhận")
+    _not_future(received_on, "received_on", "Ngày nhận")
+    if pledge is not None:
+        require(user, "funds", pledge)
+        if pledge.donor_id != donor.pk:
+            raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
+    if not lines:
+        raise ValidationError({"lines": "Các dòng: cần ít nhất một dòng."})
+    clean_one = _clean_goods if kind == ReceiptKind.GOODS else _clean_service
+    clean = [clean_one(user, fund, line, i) for i, line in enumerate(lines, start=1)]
+    total = sum(line.value for line in clean)
+    receipt = Receipt.objects.create(
+        fund=fund, donor=donor, pledge=pledge, kind=kind, method=Method.IN_KIND,
+        document_ref=(document_ref or "").strip(), received_on=received_on, total=total,
+        aid_approval_ref=(aid_approval_ref or "").strip(), description=description or "",
+        created_by=user, commune=fund.commune, province=fund.province)
+    for line in clean:
+        line.receipt = receipt
+    type(clean[0]).objects.bulk_create(clean)
+    if kind == ReceiptKind.GOODS:
+        detail = [[ln.item_id, ln.warehouse_id, ln.quantity, ln.unit_value,
+                   ln.expiry_date and ln.expiry_date.isoformat(), ln.campaign_id]
+                  for ln in clean]
+    else:
+        detail = [[ln.service, ln.unit, ln.places, ln.unit_value, ln.campaign_id]
+                  for ln in clean]
+    audit_record(AuditAction.CREATE, receipt, changes={
+        "kind": kind, "donor": donor, "total": total, "received_on": received_on,
+        "lines": detail})
+    return receipt
+
+
+@transaction.atomic
+def goods_receipt_create(user, *, fund: Fund, donor: Donor, received_on: date,
+                         lines: list[dict], pledge: Pledge | None = None,
+                         description: str = "", document_ref: str = "",
+                         aid_approval_ref: str = "") -> Receipt:
+    """A draft receipt of goods. Each line: {"item", "warehouse", "quantity", "unit_value"
+    (đồng per unit), optional "expiry_date", optional "campaign"}. The total is the sum of
+    quantity × unit value. Nothing enters the stock until `receipt_issue`."""
+    return _draft(user, ReceiptKind.GOODS, fund=fund, donor=donor, received_on=received_on,
+                  lines=lines, pledge=pledge, description=description,
+                  document_ref=document_ref, aid_approval_ref=aid_approval_ref)
+
+
+@transaction.atomic
+def service_receipt_create(user, *, fund: Fund, donor: Donor, received_on: date,
+                           lines: list[dict], pledge: Pledge | None = None,
+                           description: str = "", document_ref: str = "",
+                           aid_approval_ref: str = "") -> Receipt:
+    """A draft receipt of services. Each line: {"service", optional "unit" (default "suất"),
+    "places", "unit_value" (đồng per place), optional "campaign"}."""
+    return _draft(user, ReceiptKind.SERVICES, fund=fund, donor=donor, received_on=received_on,
+                  lines=lines, pledge=pledge, description=description,
+                  document_ref=document_ref, aid_approval_ref=aid_approval_ref)
+
+
+def lines_total(receipt: Receipt) -> int:
+    """The sum of a receipt's own lines, whatever its kind."""
+    if receipt.kind == ReceiptKind.GOODS:
+        return sum(ln.value for ln in receipt.goods_lines.all())
+    if receipt.kind == ReceiptKind.SERVICES:
+        return sum(ln.value for ln in receipt.service_lines.all())
+    return sum(ln.amount for ln in receipt.lines.all())
+
+
+def goods_into_stock(user, receipt: Receipt) -> None:
+    """Receive each goods line into its warehouse. Runs inside `receipt_issue`'s transaction:
+    a line the stock refuses (an expiry date passed since the draft) refuses the issue."""
+    donor_name = receipt.donor.name
+    for index, line in enumerate(receipt.goods_lines.select_related("item", "warehouse")
+                                 .order_by("id"), start=1):
+        try:
+            stock_receive(user, warehouse=line.warehouse, item=line.item,
+                          quantity=line.quantity, unit_value=line.unit_value,
+                          received_on=receipt.received_on, expiry_date=line.expiry_date,
+                          source=ReceiptSource.DONATION, donor_name=donor_name,
+                          source_receipt_line_id=line.pk,
+                          note=f"Biên nhận {receipt.number}")
+        except ValidationError as exc:
+            raise ValidationError({"lines": [f"Dòng {index} – {m}" for m in exc.messages]}) \
+                from exc
+
+
+def goods_out_of_stock(user, receipt: Receipt, on: date) -> None:
+    """Write the goods of a receipt being reversed off the stock, lot by lot."""
+    for index, line in enumerate(receipt.goods_lines.select_related("item", "warehouse")
+                                 .order_by("id"), start=1):
+        try:
+            stock_write_off(user, warehouse=line.warehouse, item=line.item,
+                            quantity=line.quantity, reason=WriteOffReason.OTHER,
+                            written_off_on=on, expiry_date=line.expiry_date,
+                            note=f"Hủy biên nhận {receipt.number}")
+        except ValidationError as exc:
+            raise ValidationError({"receipt": (
+                f"Biên nhận: hàng của dòng {index} ({line.quantity} "
+                f"{line.item.get_unit_display()} {line.item.name}) không còn đủ trong kho "
+                f"«{line.warehouse}» (đã xuất hoặc điều chuyển); hãy thu hồi hàng trước khi "
+                f"hủy. Chi tiết: {'; '.join(exc.messages)}")}) from exc
+

@@ -1,0 +1,59 @@
+"""Goods and service receipt lines (valued in đồng) of a campaign or a fund, inside a
+snapshot's marks. Read only when the fund ledger has these line models; a server without
+them reports no in-kind receipts."""
+
+from __future__ import annotations
+
+from django.db.models import Q, Sum
+
+from ansinh.funds import models as fund_models
+from ansinh.funds.choices import ReceiptStatus
+
+
+def goods_model():
+    return getattr(fund_models, "GoodsReceiptLine", None)
+
+
+def service_model():
+    return getattr(fund_models, "ServiceReceiptLine", None)
+
+
+def _issued(model, mark: int, subject, marks, start, end):
+    which = (Q(campaign=subject) if isinstance(subject, fund_models.Campaign)
+             else Q(receipt__fund=subject))
+    return model.objects.filter(
+        which, pk__lte=mark, receipt__status=ReceiptStatus.ISSUED,
+        receipt__issued_at__lte=marks.as_of, receipt__received_on__gte=start,
+        receipt__received_on__lte=end,
+    ).filter(Q(receipt__reversal__isnull=True) | Q(receipt__reversal__pk__gt=marks.reversal))
+
+
+def goods_rows(subject, marks, start, end) -> list[dict]:
+    """[{category, value}] of the goods received."""
+    model = goods_model()
+    if model is None:
+        return []
+    return [{"category": r["item__category"], "value": r["value"] or 0}
+            for r in _issued(model, marks.goods_line, subject, marks, start, end)
+            .values("item__category").annotate(value=Sum("value")).order_by("item__category")]
+
+
+def services_value(subject, marks, start, end) -> int:
+    model = service_model()
+    if model is None:
+        return 0
+    qs = _issued(model, marks.service_line, subject, marks, start, end)
+    return qs.aggregate(s=Sum("value"))["s"] or 0
+
+
+def per_donor(subject, marks, start, end) -> dict[int, int]:
+    """In-kind value given by each donor: {donor_id: đồng}."""
+    values: dict[int, int] = {}
+    for model, mark in ((goods_model(), marks.goods_line), (service_model(), marks.service_line)):
+        if model is None:
+            continue
+        for donor_id, value in (_issued(model, mark, subject, marks, start, end)
+                                .values("receipt__donor_id").annotate(s=Sum("value"))
+                                .values_list("receipt__donor_id", "s")):
+            values[donor_id] = values.get(donor_id, 0) + (value or 0)
+    return values
