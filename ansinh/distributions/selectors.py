@@ -9,7 +9,7 @@ nothing protected, or to staff holding `sensitive` on his area.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import (
     Case,
@@ -243,9 +243,12 @@ def recipient_rows(user, cycle: Cycle) -> list[dict]:
 
 # ---------------------------------------------------------------------------- public totals
 
-def public_totals(*, campaign=None, fund=None, until: date | None = None) -> list[dict]:
+def public_totals(*, campaign=None, fund=None, until: date | None = None,
+                  recorded_by: datetime | None = None) -> list[dict]:
     """What was handed out, per commune and kind of support: `{commune_code, commune_name,
-    category, recipients, cash, goods_value}`, with no identities.
+    category, recipients, cash, goods_value}`, with no identities. `until` is the last day of
+    hand-out counted; `recorded_by` leaves out hand-outs recorded after that moment, whatever
+    day they carry (a published snapshot's figures stay reproducible).
 
     A commune with fewer than PUBLIC_MIN_COUNT recipients of a kind is merged into a
     "Khác" row of that kind; if even that row stays small, its `recipients` is None
@@ -257,6 +260,8 @@ def public_totals(*, campaign=None, fund=None, until: date | None = None) -> lis
         lines = lines.filter(cycle__fund=fund)
     if until is not None:
         lines = lines.filter(handed_out_on__lte=until)
+    if recorded_by is not None:
+        lines = lines.filter(handed_out_at__lte=recorded_by)
     goods = (StockMovement.objects.filter(kind=MovementKind.ISSUE,
                                           distribution_line_id=OuterRef("pk"))
              .values("distribution_line_id").annotate(v=Sum("value")).values("v"))

@@ -556,6 +556,9 @@ def handout_record(user, line: Recipient, *, proof_kind: str, photo=None,
     if proof_kind not in ProofKind.values:
         raise ValidationError({"proof_kind": "Minh chứng: chọn ký nhận trên danh sách hoặc "
                                              "ảnh chụp."})
+    # The cycle's row first: a transparency snapshot being published holds it, so a hand-out
+    # is either wholly before the snapshot's moment or wholly after it.
+    Cycle.objects.select_for_update().filter(pk=line.cycle_id).first()
     line = (Recipient.objects.select_for_update(of=("self",))
             .select_related("cycle", "recipient_list", "person", "household")
             .get(pk=line.pk))

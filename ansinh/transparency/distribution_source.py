@@ -8,7 +8,7 @@ snapshot records which source it used, so verifying it later asks the same sourc
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from importlib import import_module
 
 DISTRIBUTIONS = "distributions"
@@ -27,13 +27,13 @@ def name() -> str:
     return DISTRIBUTIONS if _public_totals() is not None else STOCK
 
 
-def public_rows(subject, *, until: date) -> list[dict]:
+def public_rows(subject, *, until: date, recorded_by: datetime) -> list[dict]:
     """Aggregated rows {commune_code, commune_name, category, recipients, cash, goods_value}
-    for a campaign or a fund up to `until`, as the distributions module gives them."""
+    for a campaign or a fund: hand-outs dated up to `until` and recorded by `recorded_by`."""
     from ansinh.funds.models import Campaign
 
     public_totals = _public_totals()
     if public_totals is None:
         raise RuntimeError("ansinh.distributions.selectors.public_totals is not available")
     kwargs = {"campaign": subject} if isinstance(subject, Campaign) else {"fund": subject}
-    return list(public_totals(until=until, **kwargs))
+    return list(public_totals(until=until, recorded_by=recorded_by, **kwargs))

@@ -20,7 +20,7 @@ Only aggregates leave this module: no person, no household, no recipient id.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Max, Q, Sum
 from django.utils import timezone
@@ -232,18 +232,11 @@ def _stock_distributions(subject, marks, start, end) -> list[dict]:
              "cash": 0, "goods_value": r["value"] or 0} for r in rows]
 
 
-def distributions_until(marks: Marks, end: date) -> date:
-    """The distributions module dates hand-outs by day and has no ledger marks, so its rows
-    are read up to the day before publication (or the period's end if earlier): a hand-out
-    recorded later on the publication day cannot change a published figure."""
-    return min(end, timezone.localtime(marks.as_of).date() - timedelta(days=1))
-
-
 def _distributed(subject, marks, start, end) -> dict:
     until = end
     if marks.distributions == distribution_source.DISTRIBUTIONS:
-        until = distributions_until(marks, end)
-        raw = distribution_source.public_rows(subject, until=until)
+        # Hand-outs dated within the period and recorded before the snapshot's moment.
+        raw = distribution_source.public_rows(subject, until=end, recorded_by=marks.as_of)
     else:
         raw = _stock_distributions(subject, marks, start, end)
     rows = merge_small_groups(raw)

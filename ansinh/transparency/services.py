@@ -14,6 +14,7 @@ from django.utils import timezone
 from ansinh.access.scoping import require
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
+from ansinh.distributions.models import Cycle
 from ansinh.funds.models import BalanceLock, Campaign, Fund, Restriction
 
 from . import figures
@@ -55,6 +56,11 @@ def _lock_ledger(subject) -> None:
     list(BalanceLock.objects.select_for_update()
          .filter(fund_id__in=_subject_funds(subject))
          .order_by("fund_id", F("restriction_id").asc(nulls_first=True)))
+    # Hand-outs take their cycle's row first; holding the subject's cycles means none is
+    # half-way through when the moment of the snapshot is taken.
+    cycles = Cycle.objects.filter(campaign=subject) if isinstance(subject, Campaign) \
+        else Cycle.objects.filter(fund=subject)
+    list(cycles.select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
 def default_title(subject, end: date) -> str:

@@ -14,7 +14,7 @@ from ansinh.funds.services import campaign_create, restriction_create
 from ansinh.registry import services as registry
 from ansinh.stock.choices import Category, Unit
 from ansinh.stock.services import item_create, stock_issue, stock_receive, warehouse_create
-from ansinh.transparency import distribution_source, figures, selectors
+from ansinh.transparency import distribution_source, selectors
 from ansinh.transparency.privacy import merge_small_groups, neutral_category
 from ansinh.transparency.services import snapshot_publish
 from tests.conftest import make_user, new_id
@@ -139,9 +139,7 @@ def test_no_recipient_identity_or_status_reaches_the_public_page(client, monkeyp
     campaign, tet = open_campaign
     give(100_000_000, restriction=tet)
     _distribute_through_cycles(officer, manager, fund, campaign, tet, people)
-    # Published the next morning: the distributions module's figures run to the day before.
-    tomorrow = timezone.now() + timedelta(days=1)
-    monkeypatch.setattr(figures, "_now", lambda: tomorrow)
+    # Published the same day: hand-outs recorded before the snapshot's moment are in it.
     snaps = [snapshot_publish(officer, campaign=campaign), snapshot_publish(officer, fund=fund)]
     assert selectors.snapshot_verify(snaps[0]).ok
     dist = snaps[0].figures["distributed"]
@@ -193,3 +191,40 @@ def test_a_vulnerability_label_is_replaced_and_small_groups_are_merged():
          "recipients": None, "cash": 3, "goods_value": 0},
     ]
     assert sum(r["cash"] for r in rows) == 82  # merged, never dropped
+
+
+@pytest.mark.skipif(not HAS_DISTRIBUTIONS, reason="distributions module absent")
+def test_a_hand_out_recorded_after_publication_waits_for_the_next_snapshot(
+        officer, manager, fund, open_campaign, give, people):
+    from ansinh.distributions.services import (
+        cycle_create,
+        handout_record,
+        list_approve,
+        list_mark_printed,
+        list_submit,
+        recipient_add,
+    )
+
+    campaign, tet = open_campaign
+    give(100_000_000, restriction=tet)
+    gifts = cycle_create(officer, name="Quà Tết 2026", kind="gift", campaign=campaign,
+                         fund=fund, restriction=tet, starts_on=DAY, cash_per_recipient=500_000,
+                         criteria={"poverty": ["poor"]})
+    lines = [recipient_add(officer, gifts, person=p) for p in people[:6]]
+    rlist = lines[0].recipient_list
+    list_submit(officer, rlist)
+    list_approve(manager, rlist)
+    list_mark_printed(officer, rlist)
+    for line in lines[:5]:
+        handout_record(officer, line, proof_kind="signature")
+    first = snapshot_publish(officer, campaign=campaign)
+    assert first.figures["distributed"]["cash"] == 5 * 500_000
+
+    # Recorded later, though dated the same day as the others: the published figures and
+    # their check stand; the next snapshot counts it.
+    handout_record(officer, lines[5], proof_kind="signature",
+                   handed_out_on=timezone.localdate())
+    assert selectors.snapshot_verify(first).ok
+    second = snapshot_publish(officer, campaign=campaign)
+    assert second.figures["distributed"]["cash"] == 6 * 500_000
+    assert selectors.snapshot_verify(second).ok
