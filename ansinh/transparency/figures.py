@@ -22,25 +22,28 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from ansinh.distributions.selectors import public_totals
 from ansinh.funds.choices import AllocationStatus, ReceiptStatus
 from ansinh.funds.models import (
     Allocation,
     Campaign,
     Donor,
     Fund,
+    GoodsReceiptLine,
     Pledge,
     ReceiptLine,
     ReceiptReversal,
+    ServiceReceiptLine,
 )
 from ansinh.funds.selectors import donor_public_name
 from ansinh.stock.choices import Category, MovementKind, ReceiptSource
 from ansinh.stock.models import StockMovement
 
-from . import distribution_source, in_kind_lines
+from . import in_kind_lines
 from .privacy import merge_small_groups
 
 FIGURES_VERSION = 1
@@ -55,7 +58,6 @@ class Marks:
     stock_movement: int
     pledge: int
     as_of: datetime
-    distributions: str  # where distribution figures came from: "distributions" or "stock"
     goods_line: int = 0
     service_line: int = 0
 
@@ -68,6 +70,7 @@ class Marks:
     def from_json(cls, data: dict) -> Marks:
         values = dict(data)
         values["as_of"] = parse_datetime(values["as_of"])
+        values.pop("distributions", None)  # a mark of early snapshots, no longer used
         return cls(**values)
 
 
@@ -87,10 +90,7 @@ def current_marks() -> Marks:
         receipt_line=_max_id(ReceiptLine), reversal=_max_id(ReceiptReversal),
         allocation=_max_id(Allocation), stock_movement=_max_id(StockMovement),
         pledge=_max_id(Pledge), as_of=_now(),
-        distributions=distribution_source.name(),
-        goods_line=_max_id(in_kind_lines.goods_model()) if in_kind_lines.goods_model() else 0,
-        service_line=(_max_id(in_kind_lines.service_model())
-                      if in_kind_lines.service_model() else 0))
+        goods_line=_max_id(GoodsReceiptLine), service_line=_max_id(ServiceReceiptLine))
 
 
 # ---------------------------------------------------------------------------- the ledger
@@ -219,11 +219,12 @@ def _in_kind(subject, marks, start, end) -> dict:
     return {"value": sum(r["amount"] for r in rows), "parts": rows}
 
 
-def _stock_distributions(subject, marks, start, end) -> list[dict]:
-    from django.db.models import Count
-
+def _direct_hand_outs(subject, marks, start, end) -> list[dict]:
+    """Goods handed from the fund's stock straight to a person, outside any distribution
+    cycle (a cycle's goods are in its packages' figures already)."""
     labels = dict(Category.choices)
     rows = (_stock(subject, marks, start, end, MovementKind.ISSUE)
+            .filter(distribution_line_id__isnull=True)
             .values("commune__code", "commune__name", "item__category")
             .annotate(recipients=Count("recipient", distinct=True), value=Sum("value")))
     return [{"commune_code": r["commune__code"] or "",
@@ -233,15 +234,16 @@ def _stock_distributions(subject, marks, start, end) -> list[dict]:
 
 
 def _distributed(subject, marks, start, end) -> dict:
-    until = end
-    if marks.distributions == distribution_source.DISTRIBUTIONS:
-        # Hand-outs dated within the period and recorded before the snapshot's moment.
-        raw = distribution_source.public_rows(subject, until=end, recorded_by=marks.as_of)
-    else:
-        raw = _stock_distributions(subject, marks, start, end)
+    # Packages of distribution cycles dated in the period and recorded before the snapshot's
+    # moment; for a fund also goods handed straight from its area's stock. A campaign's goods
+    # reach people only through its cycles: the stock ledger does not know campaigns.
+    which = {"campaign": subject} if isinstance(subject, Campaign) else {"fund": subject}
+    raw = public_totals(until=end, recorded_by=marks.as_of, **which)
+    if isinstance(subject, Fund):
+        raw += _direct_hand_outs(subject, marks, start, end)
     rows = merge_small_groups(raw)
     return {
-        "until": until.isoformat(),
+        "until": end.isoformat(),
         "rows": rows,
         "cash": sum(r["cash"] for r in rows),
         "goods_value": sum(r["goods_value"] for r in rows),

@@ -1,6 +1,5 @@
 """Goods and service receipt lines (valued in đồng) of a campaign or a fund, inside a
-snapshot's marks. Read only when the fund ledger has these line models; a server without
-them reports no in-kind receipts."""
+snapshot's marks."""
 
 from __future__ import annotations
 
@@ -8,14 +7,6 @@ from django.db.models import Q, Sum
 
 from ansinh.funds import models as fund_models
 from ansinh.funds.choices import ReceiptStatus
-
-
-def goods_model():
-    return getattr(fund_models, "GoodsReceiptLine", None)
-
-
-def service_model():
-    return getattr(fund_models, "ServiceReceiptLine", None)
 
 
 def _issued(model, mark: int, subject, marks, start, end):
@@ -30,28 +21,21 @@ def _issued(model, mark: int, subject, marks, start, end):
 
 def goods_rows(subject, marks, start, end) -> list[dict]:
     """[{category, value}] of the goods received."""
-    model = goods_model()
-    if model is None:
-        return []
     return [{"category": r["item__category"], "value": r["value"] or 0}
-            for r in _issued(model, marks.goods_line, subject, marks, start, end)
+            for r in _issued(fund_models.GoodsReceiptLine, marks.goods_line, subject, marks, start, end)
             .values("item__category").annotate(value=Sum("value")).order_by("item__category")]
 
 
 def services_value(subject, marks, start, end) -> int:
-    model = service_model()
-    if model is None:
-        return 0
-    qs = _issued(model, marks.service_line, subject, marks, start, end)
+    qs = _issued(fund_models.ServiceReceiptLine, marks.service_line, subject, marks, start, end)
     return qs.aggregate(s=Sum("value"))["s"] or 0
 
 
 def per_donor(subject, marks, start, end) -> dict[int, int]:
     """In-kind value given by each donor: {donor_id: đồng}."""
     values: dict[int, int] = {}
-    for model, mark in ((goods_model(), marks.goods_line), (service_model(), marks.service_line)):
-        if model is None:
-            continue
+    for model, mark in ((fund_models.GoodsReceiptLine, marks.goods_line),
+                        (fund_models.ServiceReceiptLine, marks.service_line)):
         for donor_id, value in (_issued(model, mark, subject, marks, start, end)
                                 .values("receipt__donor_id").annotate(s=Sum("value"))
                                 .values_list("receipt__donor_id", "s")):

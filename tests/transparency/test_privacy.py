@@ -4,7 +4,6 @@ HTML or in the JSON."""
 
 import json
 from datetime import date, timedelta
-from importlib.util import find_spec
 
 import pytest
 from django.urls import reverse
@@ -14,7 +13,7 @@ from ansinh.funds.services import campaign_create, restriction_create
 from ansinh.registry import services as registry
 from ansinh.stock.choices import Category, Unit
 from ansinh.stock.services import item_create, stock_issue, stock_receive, warehouse_create
-from ansinh.transparency import distribution_source, selectors
+from ansinh.transparency import selectors
 from ansinh.transparency.privacy import merge_small_groups, neutral_category
 from ansinh.transparency.services import snapshot_publish
 from tests.conftest import make_user, new_id
@@ -22,7 +21,6 @@ from tests.funds.conftest import DAY
 
 pytestmark = pytest.mark.django_db
 
-HAS_DISTRIBUTIONS = find_spec("ansinh.distributions.services") is not None
 
 # Seven recipients in one poor household's commune, two of them with sensitive records.
 PEOPLE = [
@@ -132,7 +130,6 @@ def _assert_private(texts, persons):
         assert "BD-NGHEO-01" not in text and "Đội Cấn" not in text
 
 
-@pytest.mark.skipif(not HAS_DISTRIBUTIONS, reason="distributions module absent")
 def test_no_recipient_identity_or_status_reaches_the_public_page(client, monkeypatch, officer,
                                                                  manager, fund, open_campaign,
                                                                  give, people):
@@ -153,9 +150,7 @@ def test_no_recipient_identity_or_status_reaches_the_public_page(client, monkeyp
     _assert_private(texts, people)
 
 
-def test_stock_hand_outs_reach_the_page_only_as_totals(client, monkeypatch, geo, officer,
-                                                       fund, people):
-    monkeypatch.setattr(distribution_source, "name", lambda: distribution_source.STOCK)
+def test_stock_hand_outs_reach_the_page_only_as_totals(client, geo, officer, fund, people):
     _distribute_through_stock(officer, geo, people)
     snap = snapshot_publish(officer, fund=fund, period_start=date(2026, 1, 1),
                             period_end=date(2026, 1, 31))
@@ -193,7 +188,6 @@ def test_a_vulnerability_label_is_replaced_and_small_groups_are_merged():
     assert sum(r["cash"] for r in rows) == 82  # merged, never dropped
 
 
-@pytest.mark.skipif(not HAS_DISTRIBUTIONS, reason="distributions module absent")
 def test_a_hand_out_recorded_after_publication_waits_for_the_next_snapshot(
         officer, manager, fund, open_campaign, give, people):
     from ansinh.distributions.services import (
