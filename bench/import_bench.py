@@ -151,9 +151,9 @@ def main() -> None:
 
     from django.conf import settings
 
+    from ansinh.access.console import SystemUser
     from ansinh.access.context import acting
     from ansinh.imports.services import import_apply, import_stage
-    from ansinh.registry.management.commands.registry import SystemUser
 
     settings.IMPORT_MAX_BYTES = max(settings.IMPORT_MAX_BYTES, path.stat().st_size + 1)
     user = SystemUser()

@@ -139,6 +139,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(database_url(args.database_url))
 
+    from django.db import connection
+
     from ansinh.registry.models import Person
     from ansinh.registry.selectors import person_search, persons_for
     from ansinh.web.paginator import COUNT_CAP, paginate
@@ -178,11 +180,16 @@ def main() -> None:
             qs = listed(job)
             print(f"\n=== {kind} ({scope}) q={q!r} birth={birth!r}")
             print(qs[:51].explain(analyze=True))
-            # The query the page's count runs (the search key index alone where it can).
-            counted = qs.counted() if hasattr(qs, "counted") else qs
-            counted = counted.order_by()[: COUNT_CAP + 1]
+            # The statement the page's count runs (the search key index alone where it can).
+            capped = qs.order_by()[: COUNT_CAP + 1]
             print(f"--- count (up to {COUNT_CAP + 1:,})")
-            print(counted.explain(analyze=True))
+            statement = capped.count_sql() if hasattr(capped, "count_sql") else None
+            if statement is None:
+                print(capped.explain(analyze=True))
+            else:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN ANALYZE {statement[0]}", statement[1])
+                    print("\n".join(row[0] for row in cursor.fetchall()))
 
     # Warm up the caches (as a server in use has them), then measure.
     run_clients(args.clients, jobs[: min(200, len(jobs))], search)

@@ -24,12 +24,14 @@ class Household(models.Model):
 
     code = models.CharField("Mã hộ", max_length=30)
     address = models.CharField("Địa chỉ", max_length=255, blank=True)
+    # No index of their own: (commune, code) and (province, commune) lead with them.
     commune = models.ForeignKey(
-        "geo.AdminUnit", verbose_name="Xã/phường", on_delete=models.PROTECT, related_name="+"
+        "geo.AdminUnit", verbose_name="Xã/phường", on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     province = models.ForeignKey(
         "geo.AdminUnit", verbose_name="Tỉnh/thành phố", on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     poverty_status = models.CharField(
         "Diện hộ", max_length=10, choices=Poverty.choices, blank=True, default=""
@@ -104,13 +106,16 @@ class Person(models.Model):
     disability_notes = models.TextField("Ghi chú khuyết tật", blank=True)
     hiv_status = models.BooleanField("Nhiễm HIV", null=True, blank=True)
     deceased_date = models.DateField("Ngày mất", null=True, blank=True)
+    # No index of their own: the area sort indexes (commune, sort_key) and (province,
+    # sort_key) lead with them and serve every filter on the area; one index fewer each to
+    # keep up on every write (an import of 100,000 persons).
     commune = models.ForeignKey(
         "geo.AdminUnit", verbose_name="Xã/phường cư trú", on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     province = models.ForeignKey(
         "geo.AdminUnit", verbose_name="Tỉnh/thành phố", on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,13 +203,14 @@ class SearchKey(models.Model):
     Its index (word, sort_key, person_id) holds every key's persons already in Vietnamese
     order, with what a search filters on beside it (area, date of birth, the other words), so
     a search reads one key's range of that index in order and stops after a page, and counts
-    without touching `registry_person` (see registry.search).
+    without touching `registry_person` (see registry.search). A second index leads with the
+    commune, (commune, word, sort_key, person_id), for a commune officer's searches.
 
     Not written by Django: statement-level triggers on `registry_person` keep it in step with
     every write (ORM, bulk imports, COPY), and the bulk synthetic load writes it set-wise
     (migration 0005). `words`, `birth_date` and the areas are copies of the person's, for
     index-only reads; `sort_key` is the person's packed two characters a byte, which sorts
-    the same (registry_pack_sort_key in migration 0005).
+    the same (registry_pack_sort_key, migrations 0005 and 0006).
     """
 
     pk = models.CompositePrimaryKey("person", "word")

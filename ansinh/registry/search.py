@@ -19,9 +19,13 @@ one stretch of `sort_key`, costs the same as `nguyen`, spread over all of it. Th
 reads the same range and nothing else (`PersonQuerySet.count`). The range of the rarest key
 bounds the work of a search whose hits are few.
 
-Where the range is read for few hits it mixes in other areas' entries: a commune officer
-counting `hung` reads the province's `hung` range. Keyed by province (partitions, or a
-province-leading index) is the step for a country-sized registry.
+A commune officer — most users, searching their own residents — reads a second order of the
+same keys, (commune, word, sort_key, person_id) (migration 0006): only her commune's entries
+of the key, still in Vietnamese order, for the page and for the count alike; the planner
+picks it from the `commune_id = …` condition her scope adds. A province officer's search
+still reads the key's range across all areas and skips the other provinces' entries: keyed
+by province (partitions, or a province-leading index) is the step for a country-sized
+registry.
 """
 
 import time
@@ -40,7 +44,9 @@ KEY_TABLE = "registry_searchkey"
 KEY_ORDER = ("search_keys__sort_key", "search_keys__person_id")
 _VIETNAMESE_ORDER = {("sort_key", "pk"), ("sort_key", "id"), ("sort_key",)}
 _STATS_TTL = 600.0
-_stats: dict = {"at": 0.0, "freq": {}}
+# "at" is None until the first read: time.monotonic() counts from the machine's boot, so a
+# zero would pass for "read moments ago" during the first ten minutes after a restart.
+_stats: dict = {"at": None, "freq": {}}
 
 
 def year_key(year: int) -> str:
@@ -109,19 +115,28 @@ class PersonQuerySet(QuerySet):
             return self._keys[0]
         return self
 
-    def count(self) -> int:
+    def count_sql(self) -> tuple[str, list] | None:
+        """The statement `count()` runs on the key index alone (capped like the slice), or
+        None when the count runs on the persons."""
         keys = self.counted()
         if keys is self:
-            return super().count()
-        low, high = self.query.low_mark, self.query.high_mark
-        # A bare COUNT over the key rows (capped like the slice), without the aggregation
-        # machinery of QuerySet.count(): this runs for every page of results.
+            return None
+        high = self.query.high_mark
+        # Only person_id: every key index holds it, so any of them can answer index-only.
         rows = keys.order_by().values_list("person_id")
         sql, params = (rows[:high] if high is not None else rows).query.sql_with_params()
+        return f"SELECT count(*) FROM ({sql}) AS hits", list(params)
+
+    def count(self) -> int:
+        statement = self.count_sql()
+        if statement is None:
+            return super().count()
+        # A bare COUNT over the key rows, without the aggregation machinery of
+        # QuerySet.count(): this runs for every page of results.
         with connections[self.db].cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM ({sql}) AS hits", params)
+            cursor.execute(*statement)
             n = cursor.fetchone()[0]
-        return max(0, n - low)
+        return max(0, n - self.query.low_mark)
 
 
 # ---- the search -------------------------------------------------------------------------------
@@ -218,7 +233,7 @@ def key_frequencies() -> dict[str, float]:
     """Share of key rows holding each common key, from ANALYZE (refreshed every 10 minutes).
     Keys missing from the list are rarer than any on it."""
     now = time.monotonic()
-    if now - _stats["at"] < _STATS_TTL:
+    if _stats["at"] is not None and now - _stats["at"] < _STATS_TTL:
         return _stats["freq"]
     freq: dict[str, float] = {}
     with connection.cursor() as cur:
@@ -234,7 +249,7 @@ def key_frequencies() -> dict[str, float]:
 
 
 def reset_statistics_cache() -> None:
-    _stats.update(at=0.0, freq={})
+    _stats.update(at=None, freq={})
 
 
 # ---- bulk loads ------------------------------------------------------------------------------
