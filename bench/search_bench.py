@@ -4,8 +4,9 @@
     python bench/search_bench.py [--clients 10] [--queries 2000] [--database-url …]
                                  [--scopes commune,province,national] [--first-page-only]
 
-Each client is a thread with its own database connection doing what the person list page and
-the API do for a search: `person_search(persons_for(user), q=…, birth=…)`, asked again for the
+Each client is a thread with its own database connection (`--processes` runs each in its own
+process instead, as the workers of a multi-process web server are), doing what the person list
+page and the API do for a search: `person_search(persons_for(user), q=…, birth=…)`, asked again for the
 Vietnamese order as the page does, then `paginate()` — the first 50 rows (51 read) and, when
 there is a next page, the total counted up to the paginator's cap. (The page's display joins,
 household and commune, are left out: they cost the same for any list.) `--first-page-only`
@@ -124,6 +125,39 @@ def run_clients(n_clients: int, jobs: list, fn) -> tuple[list[tuple[str, float]]
     return results, time.perf_counter() - started
 
 
+def run_processes(n_clients: int, jobs: list, fn) -> tuple[list[tuple[str, float]], float]:
+    """Run `fn(job)` for every job on `n_clients` forked processes, each taking every n-th
+    job in turn; (label, seconds) per job. Connections are opened in each process."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share the parent's socket
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+
+    def client(part):
+        mine = []
+        for job in part:
+            t = time.perf_counter()
+            label = fn(job)
+            mine.append((label, time.perf_counter() - t))
+        connections.close_all()
+        out.put(mine)
+
+    processes = [context.Process(target=client, args=(jobs[i::n_clients],))
+                 for i in range(n_clients)]
+    started = time.perf_counter()
+    for process in processes:
+        process.start()
+    results: list[tuple[str, float]] = []
+    for _ in processes:
+        results.extend(out.get())
+    for process in processes:
+        process.join()
+    return results, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=10)
@@ -134,6 +168,8 @@ def main() -> None:
                         help="officers to draw from: commune, province, national")
     parser.add_argument("--first-page-only", action="store_true",
                         help="time the first 50 rows alone, without the page's count")
+    parser.add_argument("--processes", action="store_true",
+                        help="clients as processes instead of threads of this process")
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN ANALYZE for one query of each kind")
     args = parser.parse_args()
@@ -191,9 +227,13 @@ def main() -> None:
                     cursor.execute(f"EXPLAIN ANALYZE {statement[0]}", statement[1])
                     print("\n".join(row[0] for row in cursor.fetchall()))
 
+    run = run_processes if args.processes else run_clients
     # Warm up the caches (as a server in use has them), then measure.
-    run_clients(args.clients, jobs[: min(200, len(jobs))], search)
-    results, seconds = run_clients(args.clients, jobs, search)
+    run(args.clients, jobs[: min(200, len(jobs))], search)
+    # The key frequencies are cached per process: read them once before forking, as a
+    # long-running worker has them.
+    search(jobs[0])
+    results, seconds = run(args.clients, jobs, search)
 
     ids = list(Person.objects.order_by("?").values_list("id", flat=True)[:len(jobs)]) \
         if total < 50_000 else [rng.randint(1, total) for _ in jobs]
@@ -202,8 +242,8 @@ def main() -> None:
         Person.objects.filter(pk=pk).first()
         return "pk lookup"
 
-    run_clients(args.clients, ids[:200], lookup)
-    base, base_seconds = run_clients(args.clients, ids, lookup)
+    run(args.clients, ids[:200], lookup)
+    base, base_seconds = run(args.clients, ids, lookup)
 
     by_kind = defaultdict(list)
     by_scope = defaultdict(list)
@@ -227,7 +267,8 @@ def main() -> None:
     rows.append(["baseline: pk lookup", len(base_ms), percentile(base_ms, 50),
                  percentile(base_ms, 95), percentile(base_ms, 99), max(base_ms)])
     timed = "first page" if args.first_page_only else "first page + capped count"
-    print(f"\n{total:,} persons, {args.clients} concurrent clients, "
+    print(f"\n{total:,} persons, {args.clients} concurrent clients "
+          f"({'processes' if args.processes else 'threads'}), "
           f"{len(results):,} searches ({timed})\n")
     print_table(["query (scope)", "n", "p50 ms", "p95 ms", "p99 ms", "max ms"], rows)
     print()
