@@ -17,8 +17,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from ansinh.access.scoping import restrict
-from ansinh.core.text import fold
-from ansinh.funds import selectors, services
+from ansinh.funds import in_kind, selectors, services
 from ansinh.funds.models import (
     Allocation,
     Campaign,
@@ -30,6 +29,7 @@ from ansinh.funds.models import (
     Restriction,
 )
 from ansinh.geo.models import AdminUnit
+from ansinh.stock.models import Item, Warehouse
 
 from .common import Limit, Offset, PathId, get_in_area, paginate
 from .errors import ApiError, django_validation_fields, error_responses, invalid
@@ -52,6 +52,7 @@ from .schemas.funds import (
     FundCreate,
     FundOut,
     FundPage,
+    GoodsReceiptCreate,
     PledgeCreate,
     PledgeFilters,
     PledgeOut,
@@ -60,20 +61,18 @@ from .schemas.funds import (
     ReceiptDetail,
     ReceiptFilters,
     ReceiptPage,
+    ReceiptPatch,
     RejectIn,
     RestrictionCreate,
     RestrictionFilters,
     RestrictionOut,
     RestrictionPage,
     ReverseIn,
+    ServiceReceiptCreate,
 )
 
 router = Router(tags=["Quỹ an sinh xã hội"])
 ERRORS = error_responses()
-
-# Donor lists of a centre hold hundreds to a few thousand names; the diacritic-free match is
-# made over this many (id, name) pairs at most, the rest of the filter runs in SQL.
-FOLD_SEARCH_LIMIT = 20_000
 
 
 # ---- shared helpers ------------------------------------------------------------------------
@@ -169,12 +168,8 @@ def _search_donors(qs, q: str):
     if not q:
         return qs
     match = Q(name__icontains=q) | Q(tax_code=q) | Q(phone=q)
-    key = fold(q)
-    if key:
-        folded = [pk for pk, name in qs.values_list("pk", "name")[:FOLD_SEARCH_LIMIT]
-                  if key in fold(name)]
-        match |= Q(pk__in=folded)
-    return qs.filter(match)
+    by_name = selectors.donor_name_q(q)
+    return qs.filter(match if by_name is None else match | by_name)
 
 
 @router.get("/donors", response={200: DonorPage, **ERRORS}, summary="Nhà tài trợ")
@@ -384,11 +379,12 @@ def pledges_out(rows: list[Pledge]) -> list[dict]:
 
 
 def pledge_out(p: Pledge, received: int) -> dict:
-    outstanding = max(p.amount - received, 0) if p.amount else 0
+    outstanding = max(p.amount - received, 0) if p.amount and not p.cancelled else 0
     return {"id": p.pk, "donor_id": p.donor_id, "donor_name": p.donor.name,
             "campaign_id": p.campaign_id, "fund_id": p.fund_id, "amount": p.amount,
             "in_kind": p.in_kind, "pledged_on": p.pledged_on, "received": received,
-            "outstanding": outstanding}
+            "outstanding": outstanding, "cancelled_on": p.cancelled_on,
+            "cancel_reason": p.cancel_reason}
 
 
 @router.get("/pledges", response={200: PledgePage, **ERRORS}, summary="Cam kết tài trợ")
@@ -455,6 +451,16 @@ def receipt_detail(r: Receipt) -> dict:
             "lines": [{"fund_id": ln.fund_id, "restriction_id": ln.restriction_id,
                        "campaign_id": ln.campaign_id, "amount": ln.amount}
                       for ln in r.lines.order_by("pk")],
+            "goods_lines": [{
+                "id": ln.pk, "item_id": ln.item_id, "item_name": ln.item.name,
+                "unit": ln.item.unit, "warehouse_id": ln.warehouse_id,
+                "quantity": ln.quantity, "unit_value": ln.unit_value, "value": ln.value,
+                "expiry_date": ln.expiry_date, "campaign_id": ln.campaign_id}
+                for ln in r.goods_lines.select_related("item").order_by("pk")],
+            "service_lines": [{
+                "id": ln.pk, "service": ln.service, "unit": ln.unit, "places": ln.places,
+                "unit_value": ln.unit_value, "value": ln.value, "campaign_id": ln.campaign_id}
+                for ln in r.service_lines.order_by("pk")],
             "reversal": None if reversal is None else {
                 "id": reversal.pk, "reason": reversal.reason,
                 "reversed_on": reversal.reversed_on,
@@ -474,6 +480,8 @@ def list_receipts(request: HttpRequest, filters: Query[ReceiptFilters], limit: L
     qs = _receipts(request.auth)
     if f.status:
         qs = qs.filter(status=f.status)
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
     for field in ("fund_id", "donor_id", "pledge_id"):
         if getattr(f, field):
             qs = qs.filter(**{field: getattr(f, field)})
@@ -483,6 +491,77 @@ def list_receipts(request: HttpRequest, filters: Query[ReceiptFilters], limit: L
         qs = qs.filter(received_on__lte=f.received_until)
     return paginate(request, qs.order_by("-received_on", "-id"), limit, offset,
                     lambda rows: [receipt_out(r) for r in rows])
+
+
+def _cash_lines(user, lines, field: str) -> list[dict]:
+    funds, restrictions, campaigns = (_funds(user), _restrictions(user), _campaigns(user))
+    return [{"fund": lookup(funds, ln.fund_id, f"{field}.{i}.fund_id", "quỹ"),
+             "amount": ln.amount,
+             "restriction": lookup(restrictions, ln.restriction_id,
+                                   f"{field}.{i}.restriction_id", "hạn chế sử dụng"),
+             "campaign": lookup(campaigns, ln.campaign_id, f"{field}.{i}.campaign_id",
+                                "chiến dịch")}
+            for i, ln in enumerate(lines)]
+
+
+def _goods_lines(user, lines, field: str) -> list[dict]:
+    items, campaigns = Item.objects.all(), _campaigns(user)
+    warehouses = restrict(Warehouse.objects.all(), user, "view")
+    return [{"item": lookup(items, ln.item_id, f"{field}.{i}.item_id", "mặt hàng"),
+             "warehouse": lookup(warehouses, ln.warehouse_id, f"{field}.{i}.warehouse_id",
+                                 "kho"),
+             "quantity": ln.quantity, "unit_value": ln.unit_value,
+             "expiry_date": ln.expiry_date,
+             "campaign": lookup(campaigns, ln.campaign_id, f"{field}.{i}.campaign_id",
+                                "chiến dịch")}
+            for i, ln in enumerate(lines)]
+
+
+def _service_lines(user, lines, field: str) -> list[dict]:
+    campaigns = _campaigns(user)
+    return [{"service": ln.service, "unit": ln.unit, "places": ln.places,
+             "unit_value": ln.unit_value,
+             "campaign": lookup(campaigns, ln.campaign_id, f"{field}.{i}.campaign_id",
+                                "chiến dịch")}
+            for i, ln in enumerate(lines)]
+
+
+def _in_kind_head(user, payload) -> dict:
+    return {"fund": lookup(_funds(user), payload.fund_id, "fund_id", "quỹ"),
+            "donor": lookup(_donors(user), payload.donor_id, "donor_id", "nhà tài trợ"),
+            "pledge": lookup(_pledges(user), payload.pledge_id, "pledge_id", "cam kết"),
+            "received_on": payload.received_on, "total": payload.total,
+            "document_ref": payload.document_ref,
+            "aid_approval_ref": payload.aid_approval_ref, "description": payload.description}
+
+
+# Before "/receipts/{receipt_id}", which would take "goods" for an id.
+@router.post("/receipts/goods", response={201: ReceiptDetail, **ERRORS},
+             summary="Lập biên nhận hàng hóa, hiện vật nháp")
+def create_goods_receipt(request: HttpRequest, payload: GoodsReceiptCreate):
+    """A draft of goods valued in đồng (quantity × unit value per line): nothing enters the
+    stock until it is issued, then each line goes into its warehouse. A perishable item
+    without expiry date, an expired one, a date in the future, lines not adding up to a
+    `total` sent are 422; a warehouse outside the caller's area is 403."""
+    user = request.auth
+    lines = _goods_lines(user, payload.lines, "lines")
+    with service_errors():
+        receipt = in_kind.goods_receipt_create(user, lines=lines,
+                                               **_in_kind_head(user, payload))
+    return Status(201, receipt_detail(_receipt(request, receipt.pk)))
+
+
+@router.post("/receipts/services", response={201: ReceiptDetail, **ERRORS},
+             summary="Lập biên nhận dịch vụ nháp")
+def create_service_receipt(request: HttpRequest, payload: ServiceReceiptCreate):
+    """A draft of service places (vocational training, check-ups) valued in đồng: places ×
+    value per line. The rules are those of goods receipts, without stock."""
+    user = request.auth
+    lines = _service_lines(user, payload.lines, "lines")
+    with service_errors():
+        receipt = in_kind.service_receipt_create(user, lines=lines,
+                                                 **_in_kind_head(user, payload))
+    return Status(201, receipt_detail(_receipt(request, receipt.pk)))
 
 
 @router.get("/receipts/{receipt_id}", response={200: ReceiptDetail, **ERRORS},
@@ -498,17 +577,10 @@ def create_receipt(request: HttpRequest, payload: ReceiptCreate):
     campaign) must add up to `total` (422 on `lines`); a date in the future, cash without a
     receipt-slip number, foreign money whose amount × rate is not the total are 422 too."""
     user = request.auth
-    funds, restrictions, campaigns = (_funds(user), _restrictions(user), _campaigns(user))
-    lines = [{"fund": lookup(funds, ln.fund_id, f"lines.{i}.fund_id", "quỹ"),
-              "amount": ln.amount,
-              "restriction": lookup(restrictions, ln.restriction_id,
-                                    f"lines.{i}.restriction_id", "hạn chế sử dụng"),
-              "campaign": lookup(campaigns, ln.campaign_id, f"lines.{i}.campaign_id",
-                                 "chiến dịch")}
-             for i, ln in enumerate(payload.lines)]
+    lines = _cash_lines(user, payload.lines, "lines")
     with service_errors():
         receipt = services.receipt_create(
-            user, fund=lookup(funds, payload.fund_id, "fund_id", "quỹ"),
+            user, fund=lookup(_funds(user), payload.fund_id, "fund_id", "quỹ"),
             donor=lookup(_donors(user), payload.donor_id, "donor_id", "nhà tài trợ"),
             received_on=payload.received_on, method=payload.method, total=payload.total,
             lines=lines, currency=payload.currency.upper(),
@@ -518,6 +590,47 @@ def create_receipt(request: HttpRequest, payload: ReceiptCreate):
             pledge=lookup(_pledges(user), payload.pledge_id, "pledge_id", "cam kết"),
             description=payload.description)
     return Status(201, receipt_detail(_receipt(request, receipt.pk)))
+
+
+# Back to đồng clears the foreign amount and rate.
+NULLABLE_RECEIPT_FIELDS = ("original_amount_minor", "exchange_rate")
+
+
+@router.patch("/receipts/{receipt_id}", response={200: ReceiptDetail, **ERRORS},
+              summary="Sửa biên nhận nháp (giữ nguyên mã)")
+def update_receipt(request: HttpRequest, receipt_id: PathId, payload: ReceiptPatch):
+    """Edits a draft in place: only the fields sent change, lines sent replace all its
+    lines, and the whole draft is checked again by the rules of a new one (422). An issued
+    receipt is final: 409, it can only be reversed."""
+    user = request.auth
+    receipt = _receipt(request, receipt_id)
+    sent = payload.model_dump(exclude_unset=True)
+    if receipt.kind != "cash" and "lines" in sent:
+        raise invalid("lines", "Biên nhận hàng hóa, dịch vụ: gửi goods_lines / "
+                               "service_lines.")
+    changes = {}
+    for field, value in sent.items():
+        if field in ("fund_id", "donor_id", "pledge_id"):
+            qs = {"fund_id": _funds, "donor_id": _donors, "pledge_id": _pledges}[field](user)
+            what = {"fund_id": "quỹ", "donor_id": "nhà tài trợ", "pledge_id": "cam kết"}[field]
+            if value is None and field != "pledge_id":
+                raise invalid(field, "Không được để trống.")
+            changes[field.removesuffix("_id")] = lookup(qs, value, field, what)
+        elif field == "lines":
+            changes["lines"] = _cash_lines(user, payload.lines, field)
+        elif field == "goods_lines":
+            changes["lines" if receipt.kind == "goods" else field] = _goods_lines(
+                user, payload.goods_lines, field)
+        elif field == "service_lines":
+            changes["lines" if receipt.kind == "services" else field] = _service_lines(
+                user, payload.service_lines, field)
+        elif value is None and field not in NULLABLE_RECEIPT_FIELDS:
+            raise invalid(field, "Không được để trống.")
+        else:
+            changes[field] = value.upper() if field == "currency" else value
+    with service_errors():
+        services.receipt_update(user, receipt, **changes)
+    return receipt_detail(_receipt(request, receipt_id))
 
 
 @router.post("/receipts/{receipt_id}/issue", response={200: ReceiptDetail, **ERRORS},
@@ -629,3 +742,7 @@ def reject_allocation(request: HttpRequest, allocation_id: PathId, payload: Reje
 from .fund_stock import router as stock_router  # noqa: E402
 
 router.add_router("/stock", stock_router)
+
+# The corrections and donor reports add their operations to this router (a path shared with
+# a GET above must live on the same router), so their module is imported here.
+from . import fund_edits  # noqa: E402, F401

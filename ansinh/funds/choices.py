@@ -84,3 +84,15 @@ class MatchKind(models.TextChoices):
     NAME = "name", "Theo tên người chuyển"
     OFFICER = "officer", "Cán bộ chọn"
     NONE = "", "Chưa khớp"
+
+
+class DonorReportKind(models.TextChoices):
+    DONOR = "donor", "Báo cáo sử dụng tiền tài trợ"
+    CAMPAIGN = "campaign", "Báo cáo chiến dịch"
+    THANKS = "thanks", "Thư cảm ơn"
+
+
+class SendChannel(models.TextChoices):
+    EMAIL = "email", "Thư điện tử"
+    POST = "post", "Bưu điện"
+    IN_PERSON = "in_person", "Trao trực tiếp"

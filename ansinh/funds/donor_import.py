@@ -386,7 +386,7 @@ def validate(user, report: Report, target: Target) -> Report:
     by_tax = {d.tax_code: d for d in known if d.tax_code}
     by_name: dict[str, list[Donor]] = {}
     for d in known:
-        by_name.setdefault(fold(d.name), []).append(d)
+        by_name.setdefault(d.name_folded, []).append(d)
     pledges = Pledge.objects.filter(donor__in=known, campaign=target.campaign,
                                     fund=target.fund)
     recorded = {(p.donor_id, p.campaign_id, p.fund_id, p.pledged_on, p.amount,

@@ -36,6 +36,7 @@ from .choices import (
     DonorKind,
     FundKind,
     Method,
+    ReceiptKind,
     ReceiptStatus,
     RestrictionKind,
 )
@@ -355,6 +356,132 @@ ReceiptLineFormSet = forms.formset_factory(ReceiptLineForm, formset=BaseLineForm
                                            max_num=50, validate_max=True)
 
 
+class InKindReceiptForm(ServiceFormMixin, forms.Form):
+    """The head of a goods or services receipt. The campaign (and for goods the warehouse)
+    typed here goes to every line that does not name its own; the total is the value on the
+    donor's delivery note, which the lines must add up to."""
+
+    fund = forms.Field()
+    donor = forms.Field()
+    pledge = forms.Field()
+    campaign = forms.Field()
+    received_on = date_field("Ngày nhận")
+    document_ref = forms.CharField(label="Số chứng từ (biên bản giao nhận)", max_length=100,
+                                   required=False)
+    total = AmountField(label="Tổng giá trị (đồng)")
+    aid_approval_ref = forms.CharField(
+        label="Số quyết định phê duyệt viện trợ", max_length=100, required=False,
+        help_text="Bắt buộc với viện trợ nước ngoài trước khi cấp biên nhận "
+                  "(Nghị định 313/2025/NĐ-CP).")
+    description = forms.CharField(label="Nội dung", max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"] = scoped_choice(_funds_for(user), "Quỹ cấp biên nhận")
+        self.fields["donor"] = scoped_choice(_donors_for(user), "Nhà tài trợ")
+        self.fields["pledge"] = scoped_choice(
+            restrict(Pledge.objects.select_related("donor"), user, "funds").order_by("-pk"),
+            "Thực hiện cam kết", required=False)
+        self.fields["campaign"] = scoped_choice(_campaigns_for(user), "Chiến dịch",
+                                                required=False, empty_label="Không")
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("campaign", None)
+        data.pop("warehouse", None)
+        return data
+
+    @staticmethod
+    def initial_from(receipt, lines: list[dict]) -> dict:
+        head = {"fund": receipt.fund_id, "donor": receipt.donor_id,
+                "pledge": receipt.pledge_id, "received_on": receipt.received_on,
+                "document_ref": receipt.document_ref, "total": receipt.total,
+                "aid_approval_ref": receipt.aid_approval_ref,
+                "description": receipt.description}
+        # A value all lines share moves up to the head; lines that differ keep their own.
+        for field in ("campaign", "warehouse"):
+            values = {line.get(field) for line in lines}
+            if len(values) == 1:
+                head[field] = values.pop()
+                for line in lines:
+                    line[field] = None
+        return head
+
+
+class GoodsReceiptForm(InKindReceiptForm):
+    warehouse = forms.Field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["warehouse"] = scoped_choice(_warehouses_for(user), "Kho nhập")
+        self.order_fields(["fund", "donor", "pledge", "campaign", "received_on", "warehouse",
+                           "document_ref", "total", "aid_approval_ref", "description"])
+
+
+class ServiceReceiptForm(InKindReceiptForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.order_fields(["fund", "donor", "pledge", "campaign", "received_on",
+                           "document_ref", "total", "aid_approval_ref", "description"])
+
+
+class GoodsLineForm(forms.Form):
+    item = forms.Field()
+    quantity = QuantityField(label="Số lượng", required=False,
+                             widget=forms.NumberInput(attrs={"class": "num"}))
+    unit_value = AmountField(label="Đơn giá (đồng)", required=False)
+    expiry_date = date_field("Hạn sử dụng", required=False)
+    warehouse = forms.Field()
+    campaign = forms.Field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"] = scoped_choice(_items(), "Mặt hàng", required=False)
+        self.fields["warehouse"] = scoped_choice(_warehouses_for(user), "Kho nhập",
+                                                 required=False, empty_label="Kho chung")
+        self.fields["campaign"] = scoped_choice(_campaigns_for(user), "Chiến dịch",
+                                                required=False, empty_label="Như trên")
+
+    def line(self) -> dict | None:
+        data = self.cleaned_data
+        if not data or (data.get("item") is None and data.get("quantity") is None
+                        and data.get("unit_value") is None):
+            return None  # an empty row of the formset
+        return {k: data.get(k) for k in ("item", "quantity", "unit_value", "expiry_date",
+                                         "warehouse", "campaign")}
+
+
+class ServiceLineForm(forms.Form):
+    service = forms.CharField(label="Dịch vụ", max_length=200, required=False,
+                              widget=forms.TextInput(attrs={"placeholder":
+                                                            "Suất học nghề may công nghiệp"}))
+    unit = forms.CharField(label="Đơn vị tính", max_length=30, required=False,
+                           widget=forms.TextInput(attrs={"size": 6, "placeholder": "suất"}))
+    places = QuantityField(label="Số suất", required=False,
+                           widget=forms.NumberInput(attrs={"class": "num"}))
+    unit_value = AmountField(label="Giá trị một suất (đồng)", required=False)
+    campaign = forms.Field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"] = scoped_choice(_campaigns_for(user), "Chiến dịch",
+                                                required=False, empty_label="Như trên")
+
+    def line(self) -> dict | None:
+        data = self.cleaned_data
+        if not data or not (data.get("service") or data.get("places") is not None
+                            or data.get("unit_value") is not None):
+            return None
+        return {k: data.get(k) for k in ("service", "unit", "places", "unit_value",
+                                         "campaign")}
+
+
+GoodsLineFormSet = forms.formset_factory(GoodsLineForm, formset=BaseLineFormSet, extra=0,
+                                         max_num=50, validate_max=True)
+ServiceLineFormSet = forms.formset_factory(ServiceLineForm, formset=BaseLineFormSet, extra=0,
+                                           max_num=50, validate_max=True)
+
+
 class ReverseForm(ServiceFormMixin, forms.Form):
     reason = forms.CharField(label="Lý do hủy", max_length=300,
                              error_messages={"required": "Lý do hủy: bắt buộc."})
@@ -405,6 +532,7 @@ class ReceiptFilterForm(forms.Form):
     q = forms.CharField(label="Số biên nhận / nhà tài trợ", required=False)
     status = forms.ChoiceField(label="Trạng thái", required=False,
                                choices=BLANK + ReceiptStatus.choices + [("reversed", "Đã hủy")])
+    kind = forms.ChoiceField(label="Loại", required=False, choices=BLANK + ReceiptKind.choices)
     fund = forms.Field(required=False)
     since = date_field("Từ ngày", required=False)
     until = date_field("Đến ngày", required=False)

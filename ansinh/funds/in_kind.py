@@ -18,6 +18,7 @@ from django.db import transaction
 from ansinh.access.scoping import require
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
+from ansinh.core.money_words import format_vnd
 from ansinh.stock.choices import ReceiptSource, WriteOffReason
 from ansinh.stock.models import Item, Warehouse
 from ansinh.stock.services import stock_receive, stock_write_off
@@ -90,40 +91,77 @@ def _clean_service(user, fund: Fund, line: dict, index: int) -> ServiceReceiptLi
                               campaign=_campaign(user, line, fund, where))
 
 
-def _draft(user, kind: str, *, fund: Fund, donor: Donor, received_on: date, lines: list[dict],
-           pledge: Pledge | None, description: str, document_ref: str,
-           aid_approval_ref: str) -> Receipt:
+def clean_draft(user, kind: str, v: dict) -> list:
+    """Check the head and lines of a goods or services draft (`v` holds the receipt's fields,
+    objects for the relations, "lines" as dicts, and "total" when the officer typed one to
+    check the lines against) and normalise `v` in place; return the unsaved lines."""
+    fund, donor, pledge = v["fund"], v["donor"], v.get("pledge")
     require(user, "funds", fund)
     require(user, "funds", donor)
     _choice(kind, ReceiptKind, "kind", "Loại biên nhận")
-    _not_future(received_on, "received_on", "Ngày nhận")
+    _not_future(v.get("received_on"), "received_on", "Ngày nhận")
     if pledge is not None:
         require(user, "funds", pledge)
         if pledge.donor_id != donor.pk:
             raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
-    if not lines:
+    if not v.get("lines"):
         raise ValidationError({"lines": "Các dòng: cần ít nhất một dòng."})
     clean_one = _clean_goods if kind == ReceiptKind.GOODS else _clean_service
-    clean = [clean_one(user, fund, line, i) for i, line in enumerate(lines, start=1)]
+    clean = [clean_one(user, fund, line, i) for i, line in enumerate(v["lines"], start=1)]
+    line_sum = sum(line.value for line in clean)
+    declared = v.get("total")
+    if declared is not None:
+        if isinstance(declared, bool) or not isinstance(declared, int) or declared <= 0:
+            raise ValidationError({"total": "Tổng giá trị: phải là số nguyên đồng lớn hơn 0."})
+        if declared != line_sum:
+            raise ValidationError({"lines": f"Các dòng: cộng lại {format_vnd(line_sum)}, khác "
+                                            f"tổng giá trị {format_vnd(declared)}."})
+    for field in ("document_ref", "aid_approval_ref"):
+        v[field] = (v.get(field) or "").strip()
+    v["description"] = v.get("description") or ""
+    return clean
+
+
+def line_detail(kind: str, lines) -> list:
+    """The lines as the audit log keeps them."""
+    if kind == ReceiptKind.GOODS:
+        return [[ln.item_id, ln.warehouse_id, ln.quantity, ln.unit_value,
+                 ln.expiry_date and ln.expiry_date.isoformat(), ln.campaign_id]
+                for ln in lines]
+    return [[ln.service, ln.unit, ln.places, ln.unit_value, ln.campaign_id] for ln in lines]
+
+
+def current_lines(receipt: Receipt) -> tuple[list, list[dict]]:
+    """(audit detail, lines as the create services take them) of a goods/services draft."""
+    if receipt.kind == ReceiptKind.GOODS:
+        rows = list(receipt.goods_lines.select_related("item", "warehouse", "campaign")
+                    .order_by("pk"))
+        return line_detail(receipt.kind, rows), [
+            {"item": ln.item, "warehouse": ln.warehouse, "quantity": ln.quantity,
+             "unit_value": ln.unit_value, "expiry_date": ln.expiry_date,
+             "campaign": ln.campaign} for ln in rows]
+    rows = list(receipt.service_lines.select_related("campaign").order_by("pk"))
+    return line_detail(receipt.kind, rows), [
+        {"service": ln.service, "unit": ln.unit, "places": ln.places,
+         "unit_value": ln.unit_value, "campaign": ln.campaign} for ln in rows]
+
+
+def _draft(user, kind: str, **values) -> Receipt:
+    v = dict(values)
+    clean = clean_draft(user, kind, v)
     total = sum(line.value for line in clean)
+    fund = v["fund"]
     receipt = Receipt.objects.create(
-        fund=fund, donor=donor, pledge=pledge, kind=kind, method=Method.IN_KIND,
-        document_ref=(document_ref or "").strip(), received_on=received_on, total=total,
-        aid_approval_ref=(aid_approval_ref or "").strip(), description=description or "",
+        fund=fund, donor=v["donor"], pledge=v.get("pledge"), kind=kind, method=Method.IN_KIND,
+        document_ref=v["document_ref"], received_on=v["received_on"], total=total,
+        aid_approval_ref=v["aid_approval_ref"], description=v["description"],
         created_by=user, commune=fund.commune, province=fund.province)
     for line in clean:
         line.receipt = receipt
     type(clean[0]).objects.bulk_create(clean)
-    if kind == ReceiptKind.GOODS:
-        detail = [[ln.item_id, ln.warehouse_id, ln.quantity, ln.unit_value,
-                   ln.expiry_date and ln.expiry_date.isoformat(), ln.campaign_id]
-                  for ln in clean]
-    else:
-        detail = [[ln.service, ln.unit, ln.places, ln.unit_value, ln.campaign_id]
-                  for ln in clean]
     audit_record(AuditAction.CREATE, receipt, changes={
-        "kind": kind, "donor": donor, "total": total, "received_on": received_on,
-        "lines": detail})
+        "kind": kind, "donor": v["donor"], "total": total, "received_on": v["received_on"],
+        "lines": line_detail(kind, clean)})
     return receipt
 
 
@@ -131,25 +169,27 @@ def _draft(user, kind: str, *, fund: Fund, donor: Donor, received_on: date, line
 def goods_receipt_create(user, *, fund: Fund, donor: Donor, received_on: date,
                          lines: list[dict], pledge: Pledge | None = None,
                          description: str = "", document_ref: str = "",
-                         aid_approval_ref: str = "") -> Receipt:
+                         aid_approval_ref: str = "", total: int | None = None) -> Receipt:
     """A draft receipt of goods. Each line: {"item", "warehouse", "quantity", "unit_value"
     (đồng per unit), optional "expiry_date", optional "campaign"}. The total is the sum of
-    quantity × unit value. Nothing enters the stock until `receipt_issue`."""
+    quantity × unit value; a `total` given (the value on the donor's delivery note) must be
+    that sum. Nothing enters the stock until `receipt_issue`."""
     return _draft(user, ReceiptKind.GOODS, fund=fund, donor=donor, received_on=received_on,
                   lines=lines, pledge=pledge, description=description,
-                  document_ref=document_ref, aid_approval_ref=aid_approval_ref)
+                  document_ref=document_ref, aid_approval_ref=aid_approval_ref, total=total)
 
 
 @transaction.atomic
 def service_receipt_create(user, *, fund: Fund, donor: Donor, received_on: date,
                            lines: list[dict], pledge: Pledge | None = None,
                            description: str = "", document_ref: str = "",
-                           aid_approval_ref: str = "") -> Receipt:
+                           aid_approval_ref: str = "", total: int | None = None) -> Receipt:
     """A draft receipt of services. Each line: {"service", optional "unit" (default "suất"),
-    "places", "unit_value" (đồng per place), optional "campaign"}."""
+    "places", "unit_value" (đồng per place), optional "campaign"}; a `total` given must be
+    the sum of places × value."""
     return _draft(user, ReceiptKind.SERVICES, fund=fund, donor=donor, received_on=received_on,
                   lines=lines, pledge=pledge, description=description,
-                  document_ref=document_ref, aid_approval_ref=aid_approval_ref)
+                  document_ref=document_ref, aid_approval_ref=aid_approval_ref, total=total)
 
 
 def lines_total(receipt: Receipt) -> int:

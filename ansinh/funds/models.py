@@ -18,6 +18,7 @@ from .choices import (
     Direction,
     Display,
     DonorKind,
+    DonorReportKind,
     FundKind,
     LineStatus,
     MatchKind,
@@ -25,6 +26,7 @@ from .choices import (
     ReceiptKind,
     ReceiptStatus,
     RestrictionKind,
+    SendChannel,
     StatementStatus,
 )
 
@@ -48,6 +50,9 @@ class Donor(models.Model):
 
     kind = models.CharField("Loại nhà tài trợ", max_length=20, choices=DonorKind.choices)
     name = models.CharField("Tên nhà tài trợ", max_length=200)
+    # The name lower-cased without diacritics (`ansinh.core.text.fold`), written by the
+    # donor services, so that search and matching run in SQL.
+    name_folded = models.CharField(max_length=200, blank=True, editable=False)
     country = models.CharField("Quốc gia", max_length=2, blank=True,
                                help_text="Mã ISO 3166-1 hai chữ cái, cho nhà tài trợ nước ngoài")
     currency = models.CharField("Đơn vị tiền tệ", max_length=3, default=VND)
@@ -65,6 +70,8 @@ class Donor(models.Model):
     class Meta:
         verbose_name = "nhà tài trợ"
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["province", "name_folded"],
+                                name="donor_province_folded")]
 
     def __str__(self) -> str:
         return self.name
@@ -149,6 +156,11 @@ class Pledge(models.Model):
     amount = models.BigIntegerField("Số tiền cam kết (đồng)", null=True, blank=True)
     in_kind = models.TextField("Hiện vật cam kết", blank=True)
     pledged_on = models.DateField("Ngày cam kết")
+    # A pledge the donor withdrew is kept, with why and when, and no longer owed.
+    cancelled_on = models.DateField("Ngày hủy cam kết", null=True, blank=True)
+    cancel_reason = models.CharField("Lý do hủy cam kết", max_length=300, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
     commune, province = _area_fields()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
@@ -164,6 +176,53 @@ class Pledge(models.Model):
 
     def __str__(self) -> str:
         return f"Cam kết #{self.pk} của {self.donor}"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_on is not None
+
+
+def donor_report_path(instance, filename: str) -> str:
+    return f"funds/donor-reports/{instance.donor_id}/{filename}"
+
+
+class DonorReport(models.Model):
+    """A report or letter sent to a donor: what was sent, for which period, when and how,
+    with the file as it was sent (kept, so the centre can show years later what it wrote)."""
+
+    scope_fields = ("commune", "province")
+
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="reports",
+                              verbose_name="Nhà tài trợ")
+    kind = models.CharField("Loại báo cáo", max_length=20, choices=DonorReportKind.choices)
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="Chiến dịch")
+    period_start = models.DateField("Từ ngày", null=True, blank=True)
+    period_end = models.DateField("Đến ngày")
+    sent_on = models.DateField("Ngày gửi")
+    channel = models.CharField("Hình thức gửi", max_length=10, choices=SendChannel.choices)
+    note = models.CharField("Ghi chú", max_length=300, blank=True)
+    file = models.FileField("Tệp đã gửi", upload_to=donor_report_path, max_length=255)
+    file_name = models.CharField("Tên tệp", max_length=255)
+    content_type = models.CharField(max_length=100)
+    file_sha256 = models.CharField(max_length=64)
+    file_size = models.BigIntegerField(default=0)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+", verbose_name="Người gửi")
+    created_at = models.DateTimeField(auto_now_add=True)
+    commune, province = _area_fields()
+
+    class Meta:
+        verbose_name = "báo cáo gửi nhà tài trợ"
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_start__isnull=True)
+                                   | Q(period_start__lte=models.F("period_end")),
+                                   name="donor_report_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} gửi {self.donor} ngày {self.sent_on:%d/%m/%Y}"
 
 
 class ReceiptQuerySet(models.QuerySet):

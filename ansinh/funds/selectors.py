@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q, Sum
 
 from ansinh.access.scoping import allows, restrict
+from ansinh.core.text import fold
 
 from .choices import AllocationStatus, Display, ReceiptKind, ReceiptStatus
 from .models import (
@@ -32,6 +33,20 @@ BANK_FIELDS = ("bank_account", "bank_name")
 
 def donor_list(user, action: str = "view"):
     return restrict(Donor.objects.all(), user, action)
+
+
+def donor_name_q(q: str) -> Q | None:
+    """Donors whose folded name has a word starting with each folded word of `q`, in any
+    order: `cong ty an phu` finds «Công ty TNHH An Phú» (and not «… Cổ phần Phú Mỹ», whose
+    `phan` merely contains `an`), `dang` finds «Đặng Văn Bình». None for an empty query.
+    On PostgreSQL a trigram index serves the `LIKE '% word%'`."""
+    words = list(dict.fromkeys(fold(q or "").split()))
+    if not words:
+        return None
+    cond = Q()
+    for w in words:
+        cond &= Q(name_folded__startswith=w) | Q(name_folded__contains=f" {w}")
+    return cond
 
 
 def fund_list(user, action: str = "view"):
@@ -153,8 +168,10 @@ def _received_per_pledge(pledge_ids) -> dict[int, int]:
 
 def _outstanding(pledges) -> int:
     """What donors promised in money and have not yet paid, pledge by pledge (paying more
-    than one pledge asked does not cancel another pledge's debt)."""
-    money = list(pledges.filter(amount__isnull=False).values_list("pk", "amount"))
+    than one pledge asked does not cancel another pledge's debt). A cancelled pledge is owed
+    no more."""
+    money = list(pledges.filter(amount__isnull=False, cancelled_on__isnull=True)
+                 .values_list("pk", "amount"))
     paid = _received_per_pledge([pk for pk, _ in money])
     return sum(max(amount - paid.get(pk, 0), 0) for pk, amount in money)
 

@@ -22,7 +22,9 @@ from django.utils import timezone
 from ansinh.access.scoping import require, scope_for
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
+from ansinh.audit.services import diff as audit_diff
 from ansinh.core.money_words import format_vnd
+from ansinh.core.text import fold
 from ansinh.geo.models import Level
 
 from . import selectors
@@ -45,6 +47,7 @@ from .models import (
     Campaign,
     Donor,
     Fund,
+    ImmutableError,
     Pledge,
     Receipt,
     ReceiptCounter,
@@ -142,7 +145,8 @@ def donor_create(user, *, area, kind: str, name: str, country: str = "", currenc
               "email": email, "bank_account": bank_account, "bank_name": bank_name,
               "display": display}
     _clean_donor(values)
-    donor = Donor(commune=commune, province=province, **values)
+    donor = Donor(commune=commune, province=province, name_folded=fold(values["name"])[:200],
+                  **values)
     donor.full_clean()
     donor.save()
     audit_record(AuditAction.CREATE, donor, changes=_audited_changes(values))
@@ -163,6 +167,8 @@ def donor_update(user, donor: Donor, **changes) -> Donor:
     _clean_donor(values)
     for f, v in values.items():
         setattr(donor, f, v)
+    donor.name = donor.name.strip()
+    donor.name_folded = fold(donor.name)[:200]
     donor.full_clean()
     donor.save()
     changed = {f: [old[f], values[f]] for f in DONOR_FIELDS if old[f] != values[f]}
@@ -272,6 +278,270 @@ def pledge_create(user, *, donor: Donor, pledged_on: date, amount: int | None = 
     return pledge
 
 
+# ---------------------------------------------------------------------------- corrections
+
+def _diff(obj, values: dict) -> dict:
+    """{field: [old, new]} for the values that change `obj`; the audit row keeps both."""
+    out = {}
+    for f, new in values.items():
+        old = getattr(obj, f)
+        if old != new:
+            out[f] = [old, new]
+    return out
+
+
+def _only(changes: dict, allowed: tuple) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError({f: "Trường không được sửa tại đây." for f in sorted(unknown)})
+
+
+def _audit_update(obj, changed: dict) -> None:
+    if changed:
+        audit_record(AuditAction.UPDATE, obj, changes={
+            f: [_plain(o), _plain(n)] for f, (o, n) in changed.items()})
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple, set)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+FUND_FIELDS = ("kind", "name", "code")
+
+
+@transaction.atomic
+def fund_update(user, fund: Fund, **changes) -> Fund:
+    """Name, kind and code of a fund. The code is printed in every receipt number, so it is
+    fixed once the fund has numbered a receipt. The owning area never changes."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    require(user, "funds", fund)
+    _only(changes, FUND_FIELDS)
+    values = {f: changes[f] for f in FUND_FIELDS if f in changes}
+    if "kind" in values:
+        _choice(values["kind"], FundKind, "kind", "Loại quỹ")
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+        if not values["name"]:
+            raise ValidationError({"name": "Tên quỹ: bắt buộc."})
+    if "code" in values:
+        values["code"] = (values["code"] or "").strip().upper()
+        if not values["code"]:
+            raise ValidationError({"code": "Ký hiệu quỹ: bắt buộc (dùng trong số biên nhận)."})
+        if values["code"] != fund.code and ReceiptCounter.objects.filter(fund=fund).exists():
+            raise ValidationError({"code": "Ký hiệu quỹ: đã dùng trong số biên nhận đã cấp, "
+                                           "không được đổi."})
+    changed = _diff(fund, values)
+    for f, (_, new) in changed.items():
+        setattr(fund, f, new)
+    fund.full_clean()
+    fund.save()
+    _audit_update(fund, changed)
+    return fund
+
+
+CAMPAIGN_FIELDS = ("name", "target_amount", "starts_on", "ends_on", "responsible_unit",
+                   "funds")
+
+
+@transaction.atomic
+def campaign_update(user, campaign: Campaign, **changes) -> Campaign:
+    """A campaign's name, target, dates, unit and receiving funds. A fund that already
+    received money for the campaign stays among its funds."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require(user, "funds", campaign)
+    _only(changes, CAMPAIGN_FIELDS)
+    values = {f: changes[f] for f in CAMPAIGN_FIELDS if f in changes and f != "funds"}
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+        if not values["name"]:
+            raise ValidationError({"name": "Tên chiến dịch: bắt buộc."})
+    if values.get("target_amount") is not None:
+        _positive(values["target_amount"], "target_amount", "Mục tiêu")
+    if "starts_on" in values and values["starts_on"] is None:
+        raise ValidationError({"starts_on": "Ngày bắt đầu: bắt buộc."})
+    if "responsible_unit" in values:
+        values["responsible_unit"] = (values["responsible_unit"] or "").strip()
+    starts_on = values.get("starts_on", campaign.starts_on)
+    ends_on = values.get("ends_on", campaign.ends_on)
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "Ngày kết thúc: không được trước ngày bắt đầu."})
+    changed = _diff(campaign, values)
+    if "funds" in changes:
+        funds = list(dict.fromkeys(changes["funds"] or ()))
+        for f in funds:
+            require(user, "funds", f)
+        old_ids = set(campaign.funds.values_list("pk", flat=True))
+        new_ids = {f.pk for f in funds}
+        dropped = old_ids - new_ids
+        used = (Fund.objects.filter(pk__in=dropped, receipt_lines__campaign=campaign)
+                .distinct().order_by("name").first())
+        if used is not None:
+            raise ValidationError({"funds": f"Quỹ tiếp nhận: «{used.name}» đã nhận tiền cho "
+                                            "chiến dịch, không bỏ ra được."})
+        if old_ids != new_ids:
+            campaign.funds.set(funds)
+            changed["funds"] = [sorted(old_ids), sorted(new_ids)]
+    for f, (_, new) in changed.items():
+        if f != "funds":
+            setattr(campaign, f, new)
+    campaign.full_clean()
+    campaign.save()
+    _audit_update(campaign, changed)
+    return campaign
+
+
+RESTRICTION_FIELDS = ("fund", "kind", "campaign", "donor", "description", "ends_on")
+# What decides where the money is and on what it may be spent: fixed once money uses it.
+RESTRICTION_MONEY_FIELDS = ("fund", "kind", "campaign", "donor")
+
+
+@transaction.atomic
+def restriction_update(user, restriction: Restriction, **changes) -> Restriction:
+    """The purpose text and end date of a restriction, and — while no receipt or allocation
+    uses it — its fund, kind, campaign and donor. The end date may not move before a
+    spending already made from it."""
+    restriction = Restriction.objects.select_for_update().get(pk=restriction.pk)
+    require(user, "funds", restriction)
+    _only(changes, RESTRICTION_FIELDS)
+    values = {f: changes[f] for f in RESTRICTION_FIELDS if f in changes}
+    changed = _diff(restriction, values)
+    money = [f for f in RESTRICTION_MONEY_FIELDS if f in changed]
+    if money and (ReceiptLine.objects.filter(restriction=restriction).exists()
+                  or Allocation.objects.filter(restriction=restriction).exists()):
+        raise ValidationError({money[0]: "Hạn chế sử dụng: đã có biên nhận hoặc khoản chi "
+                                         "dùng hạn chế này, không được đổi quỹ, loại, chiến "
+                                         "dịch hay nhà tài trợ."})
+    fund = values.get("fund", restriction.fund)
+    kind = values.get("kind", restriction.kind)
+    campaign = values.get("campaign", restriction.campaign)
+    donor = values.get("donor", restriction.donor)
+    if "fund" in changed:
+        require(user, "funds", fund)
+        if not _same_area(fund, restriction):
+            raise ValidationError({"fund": "Quỹ: phải cùng đơn vị quản lý với hạn chế."})
+    _choice(kind, RestrictionKind, "kind", "Loại hạn chế")
+    if kind == RestrictionKind.CAMPAIGN and campaign is None:
+        raise ValidationError({"campaign": "Chiến dịch: bắt buộc với hạn chế theo chiến dịch."})
+    if kind != RestrictionKind.CAMPAIGN and campaign is not None:
+        raise ValidationError({"campaign": "Chiến dịch: chỉ dùng với hạn chế theo chiến dịch."})
+    if "campaign" in changed and campaign is not None:
+        require(user, "funds", campaign)
+    if "donor" in changed and donor is not None:
+        require(user, "funds", donor)
+    if "description" in values:
+        values["description"] = (values["description"] or "").strip()
+        if not values["description"]:
+            raise ValidationError({"description": "Chương trình/mục đích: bắt buộc."})
+        changed = _diff(restriction, values)
+    if "ends_on" in changed and values["ends_on"] is not None:
+        # Under the pot's lock, so no allocation slips in after the date while it moves.
+        _lock_pot(restriction.fund_id, restriction.pk)
+        last = (Allocation.objects.filter(restriction=restriction)
+                .exclude(status=AllocationStatus.REJECTED)
+                .order_by("-allocated_on").values_list("allocated_on", flat=True).first())
+        if last is not None and values["ends_on"] < last:
+            raise ValidationError({"ends_on": f"Hạn sử dụng: đã có khoản chi ngày "
+                                              f"{last:%d/%m/%Y}, không được đặt hạn trước "
+                                              "ngày đó."})
+    for f, (_, new) in changed.items():
+        setattr(restriction, f, new)
+    if "fund" in changed:
+        restriction.commune, restriction.province = fund.commune, fund.province
+    restriction.full_clean()
+    restriction.save()
+    _audit_update(restriction, changed)
+    return restriction
+
+
+PLEDGE_FIELDS = ("amount", "in_kind", "pledged_on", "campaign", "fund")
+
+
+def _paid_on_pledge(pledge: Pledge) -> int:
+    return selectors._received_per_pledge([pledge.pk]).get(pledge.pk, 0)
+
+
+@transaction.atomic
+def pledge_update(user, pledge: Pledge, **changes) -> Pledge:
+    """What a donor promised, when, and for which campaign or fund. The donor never changes;
+    a cancelled pledge is not edited; the amount does not go below what was already paid on
+    it; the campaign and fund stay once a receipt pays on the pledge."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    require(user, "funds", pledge)
+    _only(changes, PLEDGE_FIELDS)
+    if pledge.cancelled:
+        raise ValidationError({"status": "Cam kết: đã hủy, không được sửa."})
+    values = {f: changes[f] for f in PLEDGE_FIELDS if f in changes}
+    if "in_kind" in values:
+        values["in_kind"] = (values["in_kind"] or "").strip()
+    changed = _diff(pledge, values)
+    amount = values.get("amount", pledge.amount)
+    in_kind = values.get("in_kind", pledge.in_kind)
+    campaign = values.get("campaign", pledge.campaign)
+    fund = values.get("fund", pledge.fund)
+    if amount is None and not in_kind:
+        raise ValidationError({"amount": "Số tiền cam kết: bắt buộc, hoặc mô tả hiện vật."})
+    if "amount" in changed and amount is not None:
+        _positive(amount, "amount", "Số tiền cam kết")
+        paid = _paid_on_pledge(pledge)
+        if amount < paid:
+            raise ValidationError({"amount": f"Số tiền cam kết: đã nhận {format_vnd(paid)} "
+                                             "theo cam kết này, không được nhỏ hơn."})
+    if "pledged_on" in changed:
+        _not_future(values["pledged_on"], "pledged_on", "Ngày cam kết")
+    if {"campaign", "fund"} & set(changed):
+        owner = campaign or fund
+        if owner is None:
+            raise ValidationError({"campaign": "Chiến dịch hoặc quỹ: phải chọn một."})
+        for target in (campaign, fund):
+            if target is not None:
+                require(user, "funds", target)
+        if not _same_area(owner, pledge):
+            raise ValidationError({"campaign": "Chiến dịch hoặc quỹ: phải cùng đơn vị quản "
+                                               "lý với cam kết."})
+        if Receipt.objects.filter(pledge=pledge).exists():
+            field = "campaign" if "campaign" in changed else "fund"
+            raise ValidationError({field: "Cam kết: đã có biên nhận theo cam kết này, không "
+                                          "được đổi chiến dịch hay quỹ."})
+    for f, (_, new) in changed.items():
+        setattr(pledge, f, new)
+    pledge.full_clean()
+    pledge.save()
+    _audit_update(pledge, changed)
+    return pledge
+
+
+@transaction.atomic
+def pledge_cancel(user, pledge: Pledge, *, reason: str,
+                  cancelled_on: date | None = None) -> Pledge:
+    """The donor withdrew: the pledge stays on record with the reason and stops being owed.
+    What was already paid on it stays received."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    require(user, "funds", pledge)
+    if pledge.cancelled:
+        raise ValidationError({"status": f"Cam kết: đã hủy ngày {pledge.cancelled_on:%d/%m/%Y}."})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Lý do hủy cam kết: bắt buộc."})
+    cancelled_on = _not_future(cancelled_on or _today(), "cancelled_on", "Ngày hủy cam kết")
+    if cancelled_on < pledge.pledged_on:
+        raise ValidationError({"cancelled_on": "Ngày hủy cam kết: không được trước ngày cam "
+                                               "kết."})
+    pledge.cancelled_on = cancelled_on
+    pledge.cancel_reason = reason.strip()
+    pledge.cancelled_by = user
+    pledge.save(update_fields=["cancelled_on", "cancel_reason", "cancelled_by"])
+    audit_record(AuditAction.UPDATE, pledge, changes={
+        "cancelled_on": [None, cancelled_on.isoformat()],
+        "cancel_reason": [None, pledge.cancel_reason],
+        "outstanding_cancelled": max((pledge.amount or 0) - _paid_on_pledge(pledge), 0)})
+    return pledge
+
+
 # ---------------------------------------------------------------------------- receipts
 
 def _is_foreign_aid(receipt: Receipt) -> bool:
@@ -325,6 +595,47 @@ def _clean_line(user, receipt_fund: Fund, line: dict, index: int) -> ReceiptLine
     return ReceiptLine(fund=fund, restriction=restriction, campaign=campaign, amount=amount)
 
 
+def _clean_cash(user, v: dict) -> list[ReceiptLine]:
+    """Check the head and lines of a cash receipt (`v` holds the receipt's fields, objects
+    for the relations, "lines" as dicts) and normalise `v` in place; return the unsaved
+    lines. One place for the rules of a draft, whether created or edited."""
+    fund, donor, pledge = v["fund"], v["donor"], v.get("pledge")
+    require(user, "funds", fund)
+    require(user, "funds", donor)
+    _choice(v["method"], Method, "method", "Hình thức")
+    if v["method"] not in CASH_METHODS:
+        raise ValidationError({"method": "Hình thức: biên nhận tiền là chuyển khoản hoặc tiền "
+                                         "mặt; hàng hóa, dịch vụ lập biên nhận hiện vật."})
+    _positive(v["total"], "total", "Tổng số tiền")
+    _not_future(v["received_on"], "received_on", "Ngày nhận")
+    v["currency"] = (v.get("currency") or VND).upper()
+    if v.get("exchange_rate") is not None:
+        v["exchange_rate"] = Decimal(str(v["exchange_rate"]))
+    _check_foreign_amount(v["currency"], v.get("original_amount_minor"),
+                          v.get("exchange_rate"), v["total"])
+    v["document_ref"] = (v.get("document_ref") or "").strip()
+    v["aid_approval_ref"] = (v.get("aid_approval_ref") or "").strip()
+    v["description"] = v.get("description") or ""
+    if v["method"] == Method.CASH and not v["document_ref"]:
+        raise ValidationError({"document_ref": "Số phiếu thu: bắt buộc khi nhận tiền mặt."})
+    if pledge is not None:
+        require(user, "funds", pledge)
+        if pledge.donor_id != donor.pk:
+            raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
+    if not v.get("lines"):
+        raise ValidationError({"lines": "Các dòng phân bổ: cần ít nhất một dòng."})
+    clean = [_clean_line(user, fund, line, i) for i, line in enumerate(v["lines"], start=1)]
+    line_sum = sum(line.amount for line in clean)
+    if line_sum != v["total"]:
+        raise ValidationError({"lines": f"Các dòng phân bổ: cộng lại {format_vnd(line_sum)}, "
+                                        f"khác tổng số tiền {format_vnd(v['total'])}."})
+    return clean
+
+
+def _cash_detail(lines) -> list:
+    return [[ln.fund_id, ln.restriction_id, ln.campaign_id, ln.amount] for ln in lines]
+
+
 @transaction.atomic
 def receipt_create(user, *, fund: Fund, donor: Donor, received_on: date, method: str,
                    total: int, lines: list[dict], currency: str = VND,
@@ -334,43 +645,93 @@ def receipt_create(user, *, fund: Fund, donor: Donor, received_on: date, method:
                    description: str = "") -> Receipt:
     """A draft receipt with its lines. Each line: {"fund", "amount", optional "restriction",
     optional "campaign"}. It counts in no balance until `receipt_issue`."""
-    require(user, "funds", fund)
-    require(user, "funds", donor)
-    _choice(method, Method, "method", "Hình thức")
-    if method not in CASH_METHODS:
-        raise ValidationError({"method": "Hình thức: biên nhận tiền là chuyển khoản hoặc tiền "
-                                         "mặt; hàng hóa, dịch vụ lập biên nhận hiện vật."})
-    _positive(total, "total", "Tổng số tiền")
-    _not_future(received_on, "received_on", "Ngày nhận")
-    currency = (currency or VND).upper()
-    if exchange_rate is not None:
-        exchange_rate = Decimal(str(exchange_rate))
-    _check_foreign_amount(currency, original_amount_minor, exchange_rate, total)
-    if method == Method.CASH and not document_ref.strip():
-        raise ValidationError({"document_ref": "Số phiếu thu: bắt buộc khi nhận tiền mặt."})
-    if pledge is not None:
-        require(user, "funds", pledge)
-        if pledge.donor_id != donor.pk:
-            raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
-    if not lines:
-        raise ValidationError({"lines": "Các dòng phân bổ: cần ít nhất một dòng."})
-    clean = [_clean_line(user, fund, line, i) for i, line in enumerate(lines, start=1)]
-    line_sum = sum(line.amount for line in clean)
-    if line_sum != total:
-        raise ValidationError({"lines": f"Các dòng phân bổ: cộng lại {format_vnd(line_sum)}, "
-                                        f"khác tổng số tiền {format_vnd(total)}."})
-    receipt = Receipt.objects.create(
-        fund=fund, donor=donor, pledge=pledge, method=method, document_ref=document_ref.strip(),
-        received_on=received_on, total=total, currency=currency,
-        original_amount_minor=original_amount_minor, exchange_rate=exchange_rate,
-        aid_approval_ref=aid_approval_ref.strip(), description=description,
-        created_by=user, commune=fund.commune, province=fund.province)
+    v = {"fund": fund, "donor": donor, "received_on": received_on, "method": method,
+         "total": total, "lines": lines, "currency": currency,
+         "original_amount_minor": original_amount_minor, "exchange_rate": exchange_rate,
+         "document_ref": document_ref, "aid_approval_ref": aid_approval_ref,
+         "pledge": pledge, "description": description}
+    clean = _clean_cash(user, v)
+    v.pop("lines")
+    receipt = Receipt.objects.create(**v, created_by=user, commune=fund.commune,
+                                     province=fund.province)
     for line in clean:
         line.receipt = receipt
     ReceiptLine.objects.bulk_create(clean)
     audit_record(AuditAction.CREATE, receipt, changes={
-        "donor": donor, "total": total, "currency": currency, "received_on": received_on,
-        "lines": [[ln.fund_id, ln.restriction_id, ln.campaign_id, ln.amount] for ln in clean]})
+        "donor": donor, "total": total, "currency": v["currency"], "received_on": received_on,
+        "lines": _cash_detail(clean)})
+    return receipt
+
+
+# What an edit of a draft may change, per kind; `lines` replaces all the lines.
+RECEIPT_FIELDS = {
+    ReceiptKind.CASH: ("fund", "donor", "pledge", "method", "document_ref", "received_on",
+                       "total", "currency", "original_amount_minor", "exchange_rate",
+                       "aid_approval_ref", "description", "lines"),
+    ReceiptKind.GOODS: ("fund", "donor", "pledge", "document_ref", "received_on", "total",
+                        "aid_approval_ref", "description", "lines"),
+}
+RECEIPT_FIELDS[ReceiptKind.SERVICES] = RECEIPT_FIELDS[ReceiptKind.GOODS]
+
+
+@transaction.atomic
+def receipt_update(user, receipt: Receipt, **changes) -> Receipt:
+    """Edit a draft in place, keeping its id: the head fields given, and with `lines` all
+    its lines replaced (cash: {"fund", "amount", …}; goods and services: as
+    `goods_receipt_create` / `service_receipt_create` take them). The whole draft is then
+    checked by the rules of its creation, and the audit row holds old → new. For goods and
+    services `total` is only checked against the lines, whose sum it always is. An issued
+    receipt is final (ImmutableError): it can only be reversed."""
+    from . import in_kind  # it builds on this module
+
+    receipt = Receipt.objects.select_for_update(of=("self",)).select_related(
+        "fund", "donor", "pledge").get(pk=receipt.pk)
+    require(user, "funds", receipt)
+    if receipt.status != ReceiptStatus.DRAFT:
+        raise ImmutableError("Biên nhận đã cấp không được sửa; hãy lập bút toán hủy.")
+    allowed = RECEIPT_FIELDS[receipt.kind]
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError({f: "Trường không sửa được ở loại biên nhận này."
+                               for f in sorted(unknown)})
+    old = {f: getattr(receipt, f) for f in allowed if f != "lines"}
+    if receipt.kind == ReceiptKind.CASH:
+        old_lines = list(receipt.lines.select_related("fund", "restriction", "campaign")
+                         .order_by("pk"))
+        old_detail = _cash_detail(old_lines)
+        current = [{"fund": ln.fund, "restriction": ln.restriction, "campaign": ln.campaign,
+                    "amount": ln.amount} for ln in old_lines]
+        v = {**old, "lines": current, **changes}
+        clean = _clean_cash(user, v)
+        new_detail = _cash_detail(clean)
+        line_model = ReceiptLine
+    else:
+        old_detail, current = in_kind.current_lines(receipt)
+        v = {**old, "lines": current, **changes}
+        if "total" not in changes:
+            v["total"] = None
+        clean = in_kind.clean_draft(user, receipt.kind, v)
+        v["total"] = sum(line.value for line in clean)
+        new_detail = in_kind.line_detail(receipt.kind, clean)
+        line_model = type(clean[0])
+    v.pop("lines")
+    # A rate is a Decimal, which the audit's JSON does not take; its text is exact.
+    diff = {f: [str(x) if isinstance(x, Decimal) else x for x in pair]
+            for f, pair in audit_diff(old, {f: v[f] for f in old}).items()}
+    if new_detail != old_detail:
+        diff["lines"] = [old_detail, new_detail]
+    if not diff:
+        return receipt
+    for f, value in v.items():
+        setattr(receipt, f, value)
+    receipt.commune, receipt.province = receipt.fund.commune, receipt.fund.province
+    receipt.save()
+    if "lines" in diff:
+        line_model.objects.filter(receipt=receipt).delete()
+        for line in clean:
+            line.receipt = receipt
+        line_model.objects.bulk_create(clean)
+    audit_record(AuditAction.UPDATE, receipt, changes=diff)
     return receipt
 
 

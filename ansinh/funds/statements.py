@@ -437,7 +437,11 @@ def read_statement_file(fileobj, filename: str) -> SheetData:
 
 def _name_key(name: str) -> str:
     """Folded, with the abbreviations banks use for company forms written out."""
-    key = f" {fold(name)} "
+    return _expanded(fold(name))
+
+
+def _expanded(folded: str) -> str:
+    key = f" {folded} "
     for short, full in _NAME_PREFIXES:
         key = key.replace(f" {short}", f" {full}")
     return key.strip()
@@ -460,7 +464,8 @@ class Matcher:
                 self.by_account.setdefault(digits(donor.bank_account), []).append(donor)
             if donor.tax_code:
                 self.by_tax.setdefault(digits(donor.tax_code), []).append(donor)
-            self.by_name.setdefault(_name_key(donor.name), []).append(donor)
+            # The stored folded name saves folding every donor of the province again.
+            self.by_name.setdefault(_expanded(donor.name_folded), []).append(donor)
 
     def pledges(self, lines: list[ParsedLine]) -> dict[int, Pledge]:
         ids = {int(m) for line in lines for m in _PLEDGE_CODE.findall(fold(line.description))}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import allocations, dashboard, donors, ledger, receipts, stock
+from .views import allocations, dashboard, donor_reports, donors, edits, ledger, receipts, stock
 
 app_name = "funds"
 urlpatterns = [
@@ -9,6 +9,16 @@ urlpatterns = [
     path("donors/new/", donors.DonorCreateView.as_view(), name="donor_create"),
     path("donors/<int:pk>/", donors.DonorDetailView.as_view(), name="donor_detail"),
     path("donors/<int:pk>/edit/", donors.DonorEditView.as_view(), name="donor_edit"),
+    path("donors/<int:pk>/reports/new/", donor_reports.DonorReportCreateView.as_view(),
+         name="donor_report_create"),
+    path("donors/<int:pk>/reports/<int:report_pk>/file/",
+         donor_reports.DonorReportDownloadView.as_view(), name="donor_report_file"),
+    path("funds/<int:pk>/edit/", edits.FundEditView.as_view(), name="fund_edit"),
+    path("campaigns/<int:pk>/edit/", edits.CampaignEditView.as_view(), name="campaign_edit"),
+    path("restrictions/<int:pk>/edit/", edits.RestrictionEditView.as_view(),
+         name="restriction_edit"),
+    path("pledges/<int:pk>/edit/", edits.PledgeEditView.as_view(), name="pledge_edit"),
+    path("pledges/<int:pk>/cancel/", edits.PledgeCancelView.as_view(), name="pledge_cancel"),
     path("funds/", ledger.FundListView.as_view(), name="fund_list"),
     path("funds/new/", ledger.FundCreateView.as_view(), name="fund_create"),
     path("funds/<int:pk>/", ledger.FundDetailView.as_view(), name="fund_detail"),
@@ -22,6 +32,10 @@ urlpatterns = [
     path("pledges/new/", ledger.PledgeCreateView.as_view(), name="pledge_create"),
     path("receipts/", receipts.ReceiptListView.as_view(), name="receipt_list"),
     path("receipts/new/", receipts.ReceiptCreateView.as_view(), name="receipt_create"),
+    path("receipts/new/goods/", receipts.ReceiptCreateView.as_view(kind="goods"),
+         name="receipt_create_goods"),
+    path("receipts/new/services/", receipts.ReceiptCreateView.as_view(kind="services"),
+         name="receipt_create_services"),
     path("receipts/<int:pk>/", receipts.ReceiptDetailView.as_view(), name="receipt_detail"),
     path("receipts/<int:pk>/edit/", receipts.ReceiptEditView.as_view(), name="receipt_edit"),
     path("receipts/<int:pk>/issue/", receipts.ReceiptIssueView.as_view(),

@@ -344,6 +344,197 @@ def test_receipts_filter_by_status_and_date(as_officer, fund, donor, give):
     assert as_officer.get(f"{URL}/receipts", data={"status": "lost"}).status_code == 422
 
 
+# ---- goods and services receipts, editing drafts -------------------------------------------
+
+@pytest.fixture
+def goods(officer, geo):
+    from ansinh.stock.choices import Category, Unit
+    from ansinh.stock.services import item_create, warehouse_create
+
+    return {
+        "rice": item_create(officer, name="Gạo", unit=Unit.KG, category=Category.FOOD),
+        "milk": item_create(officer, name="Sữa hộp", unit=Unit.THUNG, category=Category.FOOD,
+                            perishable=True),
+        "store": warehouse_create(officer, name="Kho phường Ba Đình", commune=geo["commune"]),
+    }
+
+
+def later(days=200):
+    return (timezone.localdate() + timedelta(days=days)).isoformat()
+
+
+def goods_body(fund, donor, goods, **extra):
+    return {"fund_id": fund.pk, "donor_id": donor.pk, "received_on": DAY.isoformat(),
+            "total": 24_000_000, "document_ref": "BBGN-01", "lines": [
+                {"item_id": goods["rice"].pk, "warehouse_id": goods["store"].pk,
+                 "quantity": 500, "unit_value": 20_000},
+                {"item_id": goods["milk"].pk, "warehouse_id": goods["store"].pk,
+                 "quantity": 40, "unit_value": 350_000, "expiry_date": later()}], **extra}
+
+
+def services_body(fund, donor, **extra):
+    return {"fund_id": fund.pk, "donor_id": donor.pk, "received_on": DAY.isoformat(),
+            "lines": [{"service": "Suất học nghề may", "places": 30,
+                       "unit_value": 4_000_000}], **extra}
+
+
+def test_a_goods_receipt_is_drafted_and_its_goods_reach_the_stock_on_issue(
+        as_officer, officer, fund, donor, goods):
+    from ansinh.stock.selectors import balance_of as stock_balance
+
+    response = as_officer.post(f"{URL}/receipts/goods", goods_body(fund, donor, goods))
+    assert response.status_code == 201, response.content
+    out = response.json()
+    assert (out["kind"], out["method"], out["total"], out["lines"]) == (
+        "goods", "in_kind", 24_000_000, [])
+    rice, milk = out["goods_lines"]
+    assert (rice["item_name"], rice["unit"], rice["quantity"], rice["value"]) == (
+        "Gạo", "kg", 500, 10_000_000)
+    assert milk["expiry_date"] == later() and milk["warehouse_id"] == goods["store"].pk
+    issued = as_officer.post(f"{URL}/receipts/{out['id']}/issue")
+    assert issued.status_code == 200, issued.content
+    assert stock_balance(officer, goods["store"], goods["milk"]) == (40, 14_000_000)
+    assert as_officer.get(f"{URL}/receipts", data={"kind": "goods"}).json()["count"] == 1
+    assert as_officer.get(f"{URL}/receipts", data={"kind": "cash"}).json()["count"] == 0
+
+
+def test_a_services_receipt_is_drafted_and_shows_its_lines(as_officer, fund, donor):
+    response = as_officer.post(f"{URL}/receipts/services", services_body(fund, donor))
+    assert response.status_code == 201, response.content
+    out = as_officer.get(f"{URL}/receipts/{response.json()['id']}").json()
+    assert out["kind"] == "services" and out["total"] == 120_000_000
+    assert out["service_lines"] == [{
+        "id": out["service_lines"][0]["id"], "service": "Suất học nghề may", "unit": "suất",
+        "places": 30, "unit_value": 4_000_000, "value": 120_000_000, "campaign_id": None}]
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"total": 1_000}, "lines"),
+    ({"received_on": "2999-01-01"}, "received_on"),
+    ({"line": {"quantity": 0}}, "lines.0.quantity"),
+    ({"line": {"quantity": -4}}, "lines.0.quantity"),
+    ({"line": {"unit_value": 0}}, "lines.0.unit_value"),
+    ({"line": {"expiry_date": None, "item": "milk"}}, "lines"),
+    ({"line": {"item_id": 999999}}, "lines.0.item_id"),
+    ({"line": {"warehouse_id": 999999}}, "lines.0.warehouse_id"),
+    ({"method": "cash"}, "method"),
+])
+def test_bad_goods_receipts_are_422_naming_the_field(as_officer, fund, donor, goods, change,
+                                                     field):
+    body = goods_body(fund, donor, goods)
+    line = change.pop("line", None)
+    if line is not None:
+        if line.pop("item", None):
+            line["item_id"] = goods["milk"].pk
+        body["lines"][0].update(line)
+    body.update(change)
+    response = as_officer.post(f"{URL}/receipts/goods", body)
+    assert response.status_code == 422, response.content
+    assert field in error(response)["fields"], error(response)
+    assert not Receipt.objects.exists()
+
+
+def test_a_kind_other_than_cash_on_the_cash_endpoint_is_422(as_officer, fund, donor):
+    response = as_officer.post(f"{URL}/receipts", receipt_body(fund, donor, kind="goods"))
+    assert response.status_code == 422 and "kind" in error(response)["fields"]
+
+
+def test_foreign_aid_goods_need_the_approval_decision_to_be_issued(as_officer, officer, geo,
+                                                                   fund, goods):
+    from ansinh.funds.services import donor_create
+
+    ngo = donor_create(officer, area=geo["commune"], kind="foreign_ngo", name="Hope Org",
+                       country="US", currency="USD")
+    draft = as_officer.post(f"{URL}/receipts/goods", goods_body(fund, ngo, goods)).json()
+    response = as_officer.post(f"{URL}/receipts/{draft['id']}/issue")
+    assert response.status_code == 422 and "aid_approval_ref" in error(response)["fields"]
+    patched = as_officer.patch(f"{URL}/receipts/{draft['id']}",
+                               {"aid_approval_ref": "15/QĐ-UBND"})
+    assert patched.status_code == 200, patched.content
+    assert as_officer.post(f"{URL}/receipts/{draft['id']}/issue").status_code == 200
+
+
+def test_a_cash_draft_is_patched_in_place_and_audited(as_officer, fund, donor):
+    draft = as_officer.post(f"{URL}/receipts", receipt_body(fund, donor)).json()
+    response = as_officer.patch(f"{URL}/receipts/{draft['id']}", {
+        "total": 1_500_000, "description": "Ủng hộ Tết",
+        "lines": [{"fund_id": fund.pk, "amount": 1_500_000}]})
+    assert response.status_code == 200, response.content
+    out = response.json()
+    assert out["id"] == draft["id"] and out["total"] == 1_500_000
+    assert out["lines"][0]["amount"] == 1_500_000 and out["description"] == "Ủng hộ Tết"
+    event = AuditEvent.objects.get(object_type="receipt", object_id=draft["id"],
+                                   action=AuditAction.UPDATE)
+    assert event.changes["total"] == [1_000_000, 1_500_000] and event.source == "api"
+
+
+def test_a_goods_draft_gets_new_lines_by_patch(as_officer, fund, donor, goods):
+    draft = as_officer.post(f"{URL}/receipts/goods", goods_body(fund, donor, goods)).json()
+    response = as_officer.patch(f"{URL}/receipts/{draft['id']}", {"goods_lines": [
+        {"item_id": goods["rice"].pk, "warehouse_id": goods["store"].pk, "quantity": 10,
+         "unit_value": 20_000}]})
+    assert response.status_code == 200, response.content
+    assert response.json()["total"] == 200_000
+    assert [ln["quantity"] for ln in response.json()["goods_lines"]] == [10]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"total": 2_000_000}, "lines"),
+    ({"received_on": "2999-01-01"}, "received_on"),
+    ({"lines": [{"fund_id": 0, "amount": 1}]}, "lines.0.fund_id"),
+    ({"goods_lines": [{"item_id": 1, "warehouse_id": 1, "quantity": 1, "unit_value": 1}]},
+     "goods_lines.0.item_id"),
+    ({"fund_id": None}, "fund_id"),
+    ({"method": "cash", "document_ref": ""}, "document_ref"),
+    ({"status": "issued"}, "status"),
+])
+def test_bad_patches_are_422_and_change_nothing(as_officer, fund, donor, body, field):
+    draft = as_officer.post(f"{URL}/receipts", receipt_body(fund, donor)).json()
+    response = as_officer.patch(f"{URL}/receipts/{draft['id']}", body)
+    assert response.status_code == 422, response.content
+    assert field in error(response)["fields"], error(response)
+    receipt = Receipt.objects.get()
+    assert receipt.total == 1_000_000 and receipt.lines.get().amount == 1_000_000
+
+
+def test_lines_of_another_kind_are_422(as_officer, fund, donor, goods):
+    draft = as_officer.post(f"{URL}/receipts/goods", goods_body(fund, donor, goods)).json()
+    response = as_officer.patch(f"{URL}/receipts/{draft['id']}",
+                                {"lines": [{"fund_id": fund.pk, "amount": 1}]})
+    assert response.status_code == 422 and "lines" in error(response)["fields"]
+    response = as_officer.patch(f"{URL}/receipts/{draft['id']}", {"service_lines": [
+        {"service": "Khám bệnh", "places": 1, "unit_value": 1}]})
+    assert response.status_code == 422 and "service_lines" in error(response)["fields"]
+
+
+def test_patching_an_issued_receipt_is_409(as_officer, give, fund, donor, goods):
+    receipt = give(500_000)
+    response = as_officer.patch(f"{URL}/receipts/{receipt.pk}", {"description": "Sửa"})
+    assert response.status_code == 409 and error(response)["code"] == "conflict"
+    draft = as_officer.post(f"{URL}/receipts/goods", goods_body(fund, donor, goods)).json()
+    as_officer.post(f"{URL}/receipts/{draft['id']}/issue")
+    response = as_officer.patch(f"{URL}/receipts/{draft['id']}", {"description": "Sửa"})
+    assert response.status_code == 409
+    assert set(Receipt.objects.values_list("description", flat=True)) == {""}
+
+
+def test_patching_or_drafting_in_kind_outside_the_area_or_without_funds_is_refused(
+        api_as, users, fund_users, fund, donor, goods):
+    draft = api_as(fund_users["officer"]).post(
+        f"{URL}/receipts/goods", goods_body(fund, donor, goods)).json()
+    foreign = api_as(fund_users["foreign_officer"])
+    assert foreign.patch(f"{URL}/receipts/{draft['id']}",
+                         {"description": "x"}).status_code == 404
+    assert foreign.get(f"{URL}/receipts/{draft['id']}").status_code == 404
+    reader = api_as(users["commune_officer"])
+    assert reader.get(f"{URL}/receipts/{draft['id']}").status_code == 200
+    response = reader.patch(f"{URL}/receipts/{draft['id']}", {"description": "x"})
+    assert response.status_code == 403 and error(response)["code"] == "forbidden"
+    assert reader.post(f"{URL}/receipts/services",
+                       services_body(fund, donor)).status_code == 403
+    assert Receipt.objects.get().description == ""
+
+
 # ---- allocations ---------------------------------------------------------------------------
 
 def test_an_allocation_is_prepared_by_one_and_approved_by_another(as_officer, as_manager,
@@ -475,6 +666,10 @@ JUNK_ENDPOINTS = [
     ("/receipts", ["fund_id", "donor_id", "received_on", "method", "total", "lines",
                    "currency", "original_amount_minor", "exchange_rate", "document_ref",
                    "aid_approval_ref", "pledge_id"]),
+    ("/receipts/goods", ["fund_id", "donor_id", "received_on", "total", "lines",
+                         "pledge_id", "aid_approval_ref"]),
+    ("/receipts/services", ["fund_id", "donor_id", "received_on", "total", "lines",
+                            "description"]),
     ("/allocations", ["fund_id", "amount", "purpose", "restriction_id", "campaign_id",
                       "allocated_on"]),
     ("/stock/receive", ["warehouse_id", "item_id", "quantity", "unit_value", "received_on",
@@ -508,10 +703,12 @@ def test_junk_bodies_never_cause_a_server_error(api_as, fund_users, fund, donor,
         if response.status_code >= 400:
             assert response.json()["error"]["code"]
     for path in (f"/receipts/{draft['id']}/reverse", "/allocations/1/reject",
-                 f"/donors/{donor.pk}"):
+                 f"/donors/{donor.pk}", f"/receipts/{draft['id']}"):
         for _ in range(10):
-            method = "patch" if path.startswith("/donors") else "post"
-            body = junk_body(rng, ["reason", "note", "reversed_on", "name", "display"])
+            method = "patch" if path.startswith("/donors") or path.endswith(
+                str(draft["id"])) else "post"
+            body = junk_body(rng, ["reason", "note", "reversed_on", "name", "display",
+                                   "total", "lines", "goods_lines", "exchange_rate"])
             response = send(client, method, f"{URL}{path}", body)
             assert response.status_code < 500, (path, body, response.content[:500])
 
@@ -586,3 +783,81 @@ def test_issuing_one_draft_twice_at_once_numbers_it_once(api_as, fund_users, fun
     statuses = _race(lambda: officer.post(url), lambda: manager.post(url))
     assert statuses == [200, 409]
     assert Receipt.objects.get(pk=draft["id"]).number == "00001/2026/BN-ASXH"
+
+
+# ---- donor search, reports sent, corrections -----------------------------------------------
+
+def test_the_donor_search_folds_diacritics_in_sql(as_officer, geo, officer, donor):
+    from ansinh.funds.services import donor_create
+    donor_create(officer, area=geo["commune"], kind="individual", name="Đặng Văn Bình")
+    assert [d["name"] for d in as_officer.get(
+        f"{URL}/donors", data={"q": "cong ty an phu"}).json()["items"]] == ["Công ty TNHH An Phú"]
+    assert [d["name"] for d in as_officer.get(
+        f"{URL}/donors", data={"q": "dang"}).json()["items"]] == ["Đặng Văn Bình"]
+
+
+def test_donor_reports_are_posted_listed_and_downloaded(as_officer, settings, tmp_path,
+                                                        donor):
+    settings.MEDIA_ROOT = tmp_path
+    url = f"{URL}/donors/{donor.pk}/reports"
+    r = as_officer.client.post(url, {"sent_on": DAY.isoformat(), "channel": "email",
+                                     "format": "xlsx"}, headers=as_officer.headers)
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["file_name"].endswith(".xlsx") and body["kind"] == "donor"
+    listed = as_officer.get(url).json()
+    assert listed["count"] == 1
+    file = as_officer.get(body["download_url"])
+    assert file.status_code == 200 and file.content[:2] == b"PK"
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT,
+                                     object_type__endswith="donorreport").count() == 1
+
+
+def test_a_bad_donor_report_is_422_and_another_area_is_404(api_as, as_officer, fund_users,
+                                                           settings, tmp_path, donor):
+    settings.MEDIA_ROOT = tmp_path
+    url = f"{URL}/donors/{donor.pk}/reports"
+    r = as_officer.client.post(url, {"sent_on": DAY.isoformat(), "channel": "email",
+                                     "kind": "thanks"}, headers=as_officer.headers)
+    assert r.status_code == 422 and "file" in r.json()["error"]["fields"]
+    foreign = api_as(fund_users["foreign_officer"])
+    assert foreign.get(url).status_code == 404
+    r = foreign.client.post(url, {"sent_on": DAY.isoformat(), "channel": "email"},
+                            headers=foreign.headers)
+    assert r.status_code == 404
+
+
+def test_patch_fund_campaign_restriction_and_pledge(as_officer, officer, fund, campaign,
+                                                    donor):
+    from ansinh.funds.services import pledge_create, restriction_create
+    r = as_officer.patch(f"{URL}/{fund.pk}", {"name": "Quỹ đổi tên"})
+    assert r.status_code == 200 and r.json()["name"] == "Quỹ đổi tên"
+    r = as_officer.patch(f"{URL}/campaigns/{campaign.pk}", {"target_amount": 20_000_000})
+    assert r.status_code == 200 and r.json()["target_amount"] == 20_000_000
+    restriction = restriction_create(officer, fund=fund, kind="purpose", description="Học")
+    r = as_officer.patch(f"{URL}/restrictions/{restriction.pk}", {"description": "Học nghề"})
+    assert r.status_code == 200 and r.json()["description"] == "Học nghề"
+    pledge = pledge_create(officer, donor=donor, campaign=campaign, amount=1_000_000,
+                           pledged_on=DAY)
+    r = as_officer.patch(f"{URL}/pledges/{pledge.pk}", {"amount": 3_000_000})
+    assert r.status_code == 200 and r.json()["outstanding"] == 3_000_000
+
+
+def test_patch_refusals_are_422_and_a_second_cancel_is_409(as_officer, api_as, fund_users,
+                                                          officer, fund, campaign, donor):
+    from ansinh.funds.services import pledge_create
+    assert as_officer.patch(f"{URL}/{fund.pk}", {"name": None}).status_code == 422
+    assert as_officer.patch(f"{URL}/{fund.pk}", {"commune_code": "x"}).status_code == 422
+    r = as_officer.patch(f"{URL}/campaigns/{campaign.pk}", {"ends_on": "2025-01-01"})
+    assert r.status_code == 422 and "ends_on" in r.json()["error"]["fields"]
+    pledge = pledge_create(officer, donor=donor, campaign=campaign, amount=1_000_000,
+                           pledged_on=DAY)
+    r = as_officer.post(f"{URL}/pledges/{pledge.pk}/cancel", {"reason": "Rút lại"})
+    assert r.status_code == 200
+    assert r.json()["outstanding"] == 0 and r.json()["cancel_reason"] == "Rút lại"
+    assert as_officer.post(f"{URL}/pledges/{pledge.pk}/cancel",
+                           {"reason": "Lần nữa"}).status_code == 409
+    assert as_officer.patch(f"{URL}/pledges/{pledge.pk}",
+                            {"amount": 5_000_000}).status_code == 409
+    foreign = api_as(fund_users["foreign_officer"])
+    assert foreign.patch(f"{URL}/{fund.pk}", {"name": "X"}).status_code == 404

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ansinh.audit.models import AuditEvent
-from ansinh.funds import services
+from ansinh.funds import in_kind, services
 from ansinh.funds.charts import campaign_progress_svg
 from ansinh.funds.models import (
     Allocation,
@@ -22,8 +22,11 @@ from ansinh.funds.models import (
     Restriction,
 )
 from ansinh.stock.choices import Category, Unit
+from ansinh.stock.models import StockMovement
+from ansinh.stock.selectors import balance_of as stock_balance
 from ansinh.stock.services import item_create, stock_receive, warehouse_create
 from tests.conftest import make_user
+from tests.documents.readers import pdf_text
 
 TODAY = timezone.localdate()
 DAY = TODAY - timedelta(days=3)
@@ -394,7 +397,7 @@ def test_an_issued_receipt_has_no_edit_button_and_its_edit_url_refuses(login, of
     assert receipt.total == 500_000 and receipt.lines.get().amount == 500_000
 
 
-def test_a_draft_is_edited_and_its_replacement_audited(login, officer, fund, donor):
+def test_a_draft_is_edited_in_place_and_audited_old_to_new(login, officer, fund, donor):
     draft = services.receipt_create(officer, fund=fund, donor=donor, received_on=DAY,
                                     method="bank_transfer", total=300_000,
                                     lines=[{"fund": fund, "amount": 300_000}])
@@ -403,11 +406,13 @@ def test_a_draft_is_edited_and_its_replacement_audited(login, officer, fund, don
     assert 'value="300.000"' in form
     response = client.post(reverse("funds:receipt_edit", args=[draft.pk]), receipt_post(
         fund, donor, "350.000", [(fund, "350.000")]))
-    new = Receipt.objects.get()
-    assert response["Location"] == reverse("funds:receipt_detail", args=[new.pk])
-    assert new.pk != draft.pk and new.total == 350_000
-    assert AuditEvent.objects.filter(object_type="receipt", object_id=draft.pk,
-                                     action="delete", changes__replaced_by=new.pk).exists()
+    receipt = Receipt.objects.get()
+    assert response["Location"] == reverse("funds:receipt_detail", args=[draft.pk])
+    assert receipt.pk == draft.pk and receipt.total == 350_000
+    assert receipt.lines.get().amount == 350_000
+    event = AuditEvent.objects.get(object_type="receipt", object_id=draft.pk, action="update")
+    assert event.changes["total"] == [300_000, 350_000]
+    assert not AuditEvent.objects.filter(object_type="receipt", action="delete").exists()
 
 
 def test_a_refused_draft_edit_keeps_the_old_draft(login, officer, fund, donor):
@@ -515,6 +520,224 @@ def test_the_receipt_list_filters_by_status_and_number(login, officer, give):
     assert "Nhập ngày dạng dd/mm/yyyy" in page
 
 
+# ---- goods and services receipts -----------------------------------------------------------
+
+@pytest.fixture
+def goods(officer, geo):
+    return {
+        "rice": item_create(officer, name="Gạo", unit=Unit.KG, category=Category.FOOD),
+        "milk": item_create(officer, name="Sữa hộp", unit=Unit.THUNG, category=Category.FOOD,
+                            perishable=True),
+        "store": warehouse_create(officer, name="Kho phường Ba Đình", commune=geo["commune"]),
+        "point": warehouse_create(officer, name="Điểm phát Quán Thánh",
+                                  commune=geo["commune"]),
+    }
+
+
+def in_kind_post(fund, donor, total, lines, *, warehouse=None, campaign=None, **head):
+    """The form of a goods receipt (lines of item, quantity, unit value, expiry) or, without
+    a warehouse, of a services receipt (lines of service, unit, places, value)."""
+    data = {"fund": fund.pk, "donor": donor.pk, "received_on": DAY.strftime("%d/%m/%Y"),
+            "total": total, "campaign": campaign.pk if campaign else "",
+            "lines-TOTAL_FORMS": len(lines), "lines-INITIAL_FORMS": len(lines),
+            "lines-MIN_NUM_FORMS": 0, "lines-MAX_NUM_FORMS": 50}
+    if warehouse is not None:
+        data["warehouse"] = warehouse.pk
+    for i, line in enumerate(lines):
+        for key, value in line.items():
+            data[f"lines-{i}-{key}"] = getattr(value, "pk", value)
+    data.update(head)
+    return data
+
+
+def later(days=200):
+    return (TODAY + timedelta(days=days)).strftime("%d/%m/%Y")
+
+
+def test_a_goods_receipt_is_drafted_from_the_form_and_its_goods_reach_the_stock_on_issue(
+        login, officer, fund, donor, goods, campaign):
+    client = login(officer)
+    assert client.get(reverse("funds:receipt_create_goods")).status_code == 200
+    response = client.post(reverse("funds:receipt_create_goods"), in_kind_post(
+        fund, donor, "24.000.000", [
+            {"item": goods["rice"], "quantity": "500", "unit_value": "20.000"},
+            {"item": goods["milk"], "quantity": "40", "unit_value": "350.000",
+             "expiry_date": later(), "warehouse": goods["point"]},
+            {"item": "", "quantity": "", "unit_value": ""}],
+        warehouse=goods["store"], campaign=campaign, document_ref="BBGN-01"))
+    receipt = Receipt.objects.get()
+    assert response["Location"] == reverse("funds:receipt_detail", args=[receipt.pk])
+    assert (receipt.kind, receipt.method, receipt.total) == ("goods", "in_kind", 24_000_000)
+    assert list(receipt.goods_lines.order_by("pk").values_list(
+        "item__name", "warehouse__name", "campaign")) == [
+        ("Gạo", "Kho phường Ba Đình", campaign.pk),
+        ("Sữa hộp", "Điểm phát Quán Thánh", campaign.pk)]
+    page = client.get(response["Location"]).text
+    assert "Các dòng hàng hóa" in page and "Sữa hộp" in page and "14.000.000" in page
+    assert "In biên nhận (PDF)" in page and 'id="issue-form"' in page
+    client.post(reverse("funds:receipt_issue", args=[receipt.pk]))
+    assert stock_balance(officer, goods["store"], goods["rice"]) == (500, 10_000_000)
+    assert stock_balance(officer, goods["point"], goods["milk"]) == (40, 14_000_000)
+
+
+def test_goods_lines_not_adding_up_to_the_total_are_refused(login, officer, fund, donor,
+                                                            goods):
+    response = login(officer).post(reverse("funds:receipt_create_goods"), in_kind_post(
+        fund, donor, "11.000.000", [{"item": goods["rice"], "quantity": "500",
+                                     "unit_value": "20.000"}], warehouse=goods["store"]))
+    assert response.status_code == 200
+    assert "cộng lại 10.000.000 đ, khác tổng giá trị 11.000.000 đ" in response.text
+    assert not Receipt.objects.exists()
+
+
+@pytest.mark.parametrize("line, message", [
+    ({"quantity": "0"}, "Dòng 1 – Số lượng: phải lớn hơn 0."),
+    ({"quantity": "-3"}, "Dòng 1 – Số lượng: phải lớn hơn 0."),
+    ({"item": "milk"}, "Dòng 1 – Hạn sử dụng: bắt buộc với «Sữa hộp»."),
+])
+def test_a_bad_goods_line_is_refused_naming_the_line(login, officer, fund, donor, goods,
+                                                     line, message):
+    row = {"item": goods["rice"], "quantity": "10", "unit_value": "20.000"}
+    row.update({k: goods[v] if k == "item" else v for k, v in line.items()})
+    response = login(officer).post(reverse("funds:receipt_create_goods"), in_kind_post(
+        fund, donor, "200.000", [row], warehouse=goods["store"]))
+    assert response.status_code == 200 and message in response.text
+    assert not Receipt.objects.exists()
+
+
+def test_a_goods_receipt_dated_tomorrow_is_refused_on_its_field(login, officer, fund, donor,
+                                                                goods):
+    response = login(officer).post(reverse("funds:receipt_create_goods"), in_kind_post(
+        fund, donor, "200.000", [{"item": goods["rice"], "quantity": "10",
+                                  "unit_value": "20.000"}], warehouse=goods["store"],
+        received_on=(TODAY + timedelta(days=1)).strftime("%d/%m/%Y")))
+    assert "Ngày nhận: không được sau ngày hôm nay." in response.text
+    assert not Receipt.objects.exists()
+
+
+def test_a_services_receipt_is_drafted_and_shows_its_lines(login, officer, fund, donor):
+    client = login(officer)
+    response = client.post(reverse("funds:receipt_create_services"), in_kind_post(
+        fund, donor, "130.000.000", [
+            {"service": "Suất học nghề may công nghiệp", "places": "30",
+             "unit_value": "4.000.000"},
+            {"service": "Khám sức khỏe", "unit": "lượt", "places": "50",
+             "unit_value": "200.000"}]))
+    receipt = Receipt.objects.get()
+    assert response.status_code == 302 and receipt.kind == "services"
+    assert receipt.total == 130_000_000
+    page = client.get(reverse("funds:receipt_detail", args=[receipt.pk])).text
+    assert "Các dòng dịch vụ" in page and "Suất học nghề may công nghiệp" in page
+    assert "50 lượt" in page
+
+
+def test_add_line_on_the_goods_form_keeps_what_was_typed(login, officer, fund, donor, goods):
+    data = in_kind_post(fund, donor, "1.000.000", [
+        {"item": goods["rice"], "quantity": "50", "unit_value": "20.000"}],
+        warehouse=goods["store"])
+    data["add_line"] = "1"
+    response = login(officer).post(reverse("funds:receipt_create_goods"), data)
+    assert 'name="lines-TOTAL_FORMS" value="2"' in response.text
+    assert 'name="lines-0-quantity" value="50"' in response.text
+    assert 'class="errorlist' not in response.text and not Receipt.objects.exists()
+
+
+def test_a_goods_draft_is_edited_in_place_from_its_form(login, officer, fund, donor, goods):
+    draft = in_kind.goods_receipt_create(officer, fund=fund, donor=donor, received_on=DAY,
+                                         lines=[{"item": goods["rice"], "quantity": 100,
+                                                 "warehouse": goods["store"],
+                                                 "unit_value": 20_000}])
+    client = login(officer)
+    url = reverse("funds:receipt_edit", args=[draft.pk])
+    form = client.get(url).text
+    assert "Các dòng hàng hóa" in form and 'value="2.000.000"' in form
+    assert 'name="lines-0-quantity" value="100"' in form
+    response = client.post(url, in_kind_post(fund, donor, "3.000.000", [
+        {"item": goods["rice"], "quantity": "150", "unit_value": "20.000"}],
+        warehouse=goods["store"]))
+    assert response["Location"] == reverse("funds:receipt_detail", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.total == 3_000_000 and draft.goods_lines.get().quantity == 150
+    assert AuditEvent.objects.get(object_id=draft.pk, object_type="receipt",
+                                  action="update").changes["total"] == [2_000_000, 3_000_000]
+
+
+def test_an_issued_goods_receipt_cannot_be_edited(login, officer, fund, donor, goods):
+    receipt = services.receipt_issue(officer, in_kind.goods_receipt_create(
+        officer, fund=fund, donor=donor, received_on=DAY, lines=[
+            {"item": goods["rice"], "quantity": 100, "warehouse": goods["store"],
+             "unit_value": 20_000}]))
+    client = login(officer)
+    url = reverse("funds:receipt_edit", args=[receipt.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, in_kind_post(fund, donor, "20", [
+        {"item": goods["rice"], "quantity": "1", "unit_value": "20"}],
+        warehouse=goods["store"])).status_code == 403
+    assert receipt.goods_lines.get().quantity == 100
+
+
+def test_foreign_aid_goods_are_not_issued_without_the_approval_decision(login, officer, fund,
+                                                                       geo, goods):
+    ngo = services.donor_create(officer, area=geo["commune"], kind="foreign_ngo",
+                                name="Good Neighbors", country="KR", currency="USD")
+    client = login(officer)
+    client.post(reverse("funds:receipt_create_goods"), in_kind_post(
+        fund, ngo, "200.000", [{"item": goods["rice"], "quantity": "10",
+                                "unit_value": "20.000"}], warehouse=goods["store"]))
+    receipt = Receipt.objects.get()
+    response = client.post(reverse("funds:receipt_issue", args=[receipt.pk]), follow=True)
+    assert "Số quyết định phê duyệt viện trợ: bắt buộc" in response.text
+    receipt.refresh_from_db()
+    assert not receipt.issued and not StockMovement.objects.exists()
+
+
+def test_a_draft_prints_with_its_pdf_link(login, officer, fund, donor, goods):
+    draft = in_kind.service_receipt_create(officer, fund=fund, donor=donor, received_on=DAY,
+                                           lines=[{"service": "Suất học nghề", "places": 2,
+                                                   "unit_value": 1_000_000}])
+    client = login(officer)
+    page = client.get(reverse("funds:receipt_detail", args=[draft.pk])).text
+    pdf_url = reverse("fund_statements:receipt_pdf", args=[draft.pk])
+    assert f'href="{pdf_url}"' in page and "In biên nhận (PDF)" in page
+    response = client.get(pdf_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "BẢN NHÁP" in pdf_text(response.content)
+
+
+def test_the_receipt_list_filters_by_kind(login, officer, fund, donor, goods, give):
+    cash = give(100_000)
+    stuff = in_kind.goods_receipt_create(officer, fund=fund, donor=donor, received_on=DAY,
+                                         lines=[{"item": goods["rice"], "quantity": 7,
+                                                 "warehouse": goods["store"],
+                                                 "unit_value": 1_000}])
+    client = login(officer)
+    page = client.get(reverse("funds:receipt_list"), {"kind": "goods"}).text
+    assert f"Biên nhận nháp #{stuff.pk}" in page and cash.number not in page
+    page = client.get(reverse("funds:receipt_list"), {"kind": "cash"}).text
+    assert f"Biên nhận nháp #{stuff.pk}" not in page and cash.number in page
+
+
+def test_in_kind_forms_refuse_staff_without_funds_and_hide_other_provinces(
+        login, staff, fund, donor, goods):
+    draft = in_kind.goods_receipt_create(staff["officer"], fund=fund, donor=donor,
+                                         received_on=DAY, lines=[
+                                             {"item": goods["rice"], "quantity": 1,
+                                              "warehouse": goods["store"], "unit_value": 1}])
+    client = login(staff["commune_officer"])
+    for name in ("funds:receipt_create_goods", "funds:receipt_create_services"):
+        assert client.get(reverse(name)).status_code == 403
+    client = login(staff["foreign"])
+    assert client.get(reverse("funds:receipt_edit", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("funds:receipt_detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("fund_statements:receipt_pdf",
+                              args=[draft.pk])).status_code == 404
+    response = client.post(reverse("funds:receipt_create_goods"), in_kind_post(
+        fund, donor, "1", [{"item": goods["rice"], "quantity": "1", "unit_value": "1"}],
+        warehouse=goods["store"]))
+    assert response.status_code == 200 and "không có trong địa bàn của bạn" in response.text
+    assert Receipt.objects.count() == 1
+
+
 # ---- allocations ---------------------------------------------------------------------------
 
 def test_an_allocation_larger_than_the_balance_is_refused(login, officer, fund, give):
@@ -616,3 +839,82 @@ def test_the_chart_scales_bars_to_the_largest_amount():
     assert 'class="bar-pledged" x="0" y="61" width="285"' in svg
     assert 'class="bar-received" x="0" y="44" width="142"' in svg
     assert "25% mục tiêu" in svg
+
+
+# ---- donor search, reports sent, corrections -----------------------------------------------
+
+def test_the_donor_list_finds_a_name_typed_without_diacritics(client, officer, donor):
+    client.force_login(officer)
+    body = client.get(reverse("funds:donor_list"), {"q": "cong ty duc"}).content.decode()
+    assert "Công ty TNHH Đức Phú" in body
+    body = client.get(reverse("funds:donor_list"), {"q": "cong ty an"}).content.decode()
+    assert "Công ty TNHH Đức Phú" not in body
+
+
+def test_a_donor_report_is_recorded_from_the_donor_page_and_downloaded(client, settings,
+                                                                      tmp_path, officer,
+                                                                      donor):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(officer)
+    detail = client.get(reverse("funds:donor_detail", args=[donor.pk])).content.decode()
+    assert "Lập và ghi nhận báo cáo gửi nhà tài trợ" in detail
+    response = client.post(reverse("funds:donor_report_create", args=[donor.pk]), {
+        "kind": "donor", "fmt": "pdf", "sent_on": TODAY.strftime("%d/%m/%Y"),
+        "channel": "email", "note": "Báo cáo 6 tháng"})
+    assert response.status_code == 302
+    report = donor.reports.get()
+    detail = client.get(reverse("funds:donor_detail", args=[donor.pk])).content.decode()
+    assert "Báo cáo 6 tháng" in detail and report.file_name in detail
+    file = client.get(reverse("funds:donor_report_file", args=[donor.pk, report.pk]))
+    assert file.status_code == 200 and file.content.startswith(b"%PDF")
+
+
+def test_a_foreign_officer_gets_404_for_another_areas_donor_report(client, settings, tmp_path,
+                                                                   staff, officer, donor):
+    from ansinh.funds.donor_reports import donor_report_record
+    settings.MEDIA_ROOT = tmp_path
+    report = donor_report_record(officer, donor, sent_on=TODAY, channel="post")
+    client.force_login(staff["foreign"])
+    assert client.get(reverse("funds:donor_report_file",
+                              args=[donor.pk, report.pk])).status_code == 404
+    assert client.get(reverse("funds:donor_report_create",
+                              args=[donor.pk])).status_code == 404
+
+
+def test_the_report_form_shows_the_services_refusal_on_the_field(client, officer, donor):
+    client.force_login(officer)
+    response = client.post(reverse("funds:donor_report_create", args=[donor.pk]), {
+        "kind": "thanks", "fmt": "pdf", "sent_on": TODAY.strftime("%d/%m/%Y"),
+        "channel": "email"})
+    assert response.status_code == 200
+    assert "Tệp đã gửi: bắt buộc" in response.content.decode()
+
+
+def test_fund_campaign_and_pledge_are_edited_through_their_pages(client, officer, fund,
+                                                                 campaign, donor):
+    pledge = services.pledge_create(officer, donor=donor, campaign=campaign, amount=1_000_000,
+                                    pledged_on=DAY)
+    client.force_login(officer)
+    assert client.get(reverse("funds:fund_edit", args=[fund.pk])).status_code == 200
+    r = client.post(reverse("funds:fund_edit", args=[fund.pk]),
+                    {"kind": "social_security", "name": "Quỹ mới", "code": "ASXH"})
+    assert r.status_code == 302
+    fund.refresh_from_db()
+    assert fund.name == "Quỹ mới"
+    r = client.post(reverse("funds:pledge_edit", args=[pledge.pk]), {
+        "campaign": campaign.pk, "amount": "2.000.000", "pledged_on": DAY.strftime("%d/%m/%Y")})
+    assert r.status_code == 302
+    r = client.post(reverse("funds:pledge_cancel", args=[pledge.pk]), {"reason": ""})
+    assert r.status_code == 200 and "Lý do hủy cam kết: bắt buộc" in r.content.decode()
+    r = client.post(reverse("funds:pledge_cancel", args=[pledge.pk]), {"reason": "Rút lại"})
+    assert r.status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.amount == 2_000_000 and pledge.cancelled
+    r = client.post(reverse("funds:campaign_edit", args=[campaign.pk]), {
+        "name": campaign.name, "starts_on": "01/01/2099", "ends_on": "01/01/2000"})
+    assert r.status_code == 200 and "không được trước ngày bắt đầu" in r.content.decode()
+
+
+def test_a_commune_officer_without_funds_may_not_open_edit_pages(client, staff, fund):
+    client.force_login(staff["commune_officer"])
+    assert client.get(reverse("funds:fund_edit", args=[fund.pk])).status_code == 403

@@ -17,6 +17,7 @@ from ansinh.funds.choices import (
     DonorKind,
     FundKind,
     Method,
+    ReceiptKind,
     ReceiptStatus,
     RestrictionKind,
 )
@@ -239,7 +240,9 @@ class PledgeOut(Schema):
     pledged_on: date
     received: int = Field(description="Đã nhận theo cam kết (biên nhận đã cấp, trừ bút toán "
                                       "hủy); cam kết không bao giờ tính là tiền đã nhận")
-    outstanding: int
+    outstanding: int = Field(description="Còn phải nộp; 0 khi cam kết đã hủy")
+    cancelled_on: date | None = None
+    cancel_reason: str = ""
 
 
 class PledgeFilters(Schema):
@@ -262,6 +265,9 @@ class ReceiptLineIn(InputSchema):
 
 
 class ReceiptCreate(InputSchema):
+    kind: Literal["cash"] = Field("cash", description=(
+        "Biên nhận tiền. Hàng hóa: POST /funds/receipts/goods; dịch vụ: "
+        "POST /funds/receipts/services"))
     fund_id: Id = Field(description="Quỹ cấp biên nhận")
     donor_id: Id
     received_on: date
@@ -278,11 +284,96 @@ class ReceiptCreate(InputSchema):
     description: Text(300) = ""
 
 
+class GoodsLineIn(InputSchema):
+    item_id: Id = Field(description="Mặt hàng (danh mục /funds/stock/items)")
+    warehouse_id: Id = Field(description="Kho nhập khi cấp biên nhận")
+    quantity: Quantity
+    unit_value: Money = Field(description="Đơn giá (đồng một đơn vị tính)")
+    expiry_date: date | None = Field(None, description="Bắt buộc với mặt hàng có hạn sử dụng")
+    campaign_id: Id | None = None
+
+
+class ServiceLineIn(InputSchema):
+    service: Text(200, 1) = Field(description="Loại dịch vụ, ví dụ «Suất học nghề may»")
+    unit: Text(30) = Field("suất", description="Đơn vị tính: suất, lượt…")
+    places: Quantity = Field(description="Số suất")
+    unit_value: Money = Field(description="Giá trị một suất (đồng)")
+    campaign_id: Id | None = None
+
+
+class _InKindReceiptFields(InputSchema):
+    fund_id: Id = Field(description="Quỹ cấp biên nhận")
+    donor_id: Id
+    received_on: date
+    total: Money | None = Field(None, description=(
+        "Tổng giá trị trên biên bản giao nhận; nếu gửi, các dòng phải cộng đúng bằng nó. "
+        "Tổng của biên nhận luôn là tổng các dòng."))
+    document_ref: Text(100) = Field("", description="Số biên bản giao nhận")
+    aid_approval_ref: Text(100) = Field("", description="Số quyết định phê duyệt viện trợ "
+                                                        "(viện trợ nước ngoài)")
+    pledge_id: Id | None = None
+    description: Text(300) = ""
+
+
+class GoodsReceiptCreate(_InKindReceiptFields):
+    lines: list[GoodsLineIn] = Field(min_length=1, max_length=MAX_LINES)
+
+
+class ServiceReceiptCreate(_InKindReceiptFields):
+    lines: list[ServiceLineIn] = Field(min_length=1, max_length=MAX_LINES)
+
+
+class ReceiptPatch(InputSchema):
+    """Only the fields sent change. The lines sent replace all the lines of the draft: `lines`
+    for a cash receipt, `goods_lines` for goods, `service_lines` for services. Fields a kind
+    does not have (a method or currency of goods) are 422."""
+
+    fund_id: Id | None = None
+    donor_id: Id | None = None
+    pledge_id: Id | None = Field(None, description="null: không còn gắn với cam kết")
+    received_on: date | None = None
+    method: MethodIn | None = None
+    total: Money | None = None
+    currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")] | None = None
+    original_amount_minor: Annotated[int, Field(strict=True, ge=1, le=10**18)] | None = None
+    exchange_rate: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)] | None = None
+    document_ref: Text(100) | None = None
+    aid_approval_ref: Text(100) | None = None
+    description: Text(300) | None = None
+    lines: list[ReceiptLineIn] | None = Field(None, min_length=1, max_length=MAX_LINES)
+    goods_lines: list[GoodsLineIn] | None = Field(None, min_length=1, max_length=MAX_LINES)
+    service_lines: list[ServiceLineIn] | None = Field(None, min_length=1,
+                                                      max_length=MAX_LINES)
+
+
 class ReceiptLineOut(Schema):
     fund_id: int
     restriction_id: int | None
     campaign_id: int | None
     amount: int
+
+
+class GoodsLineOut(Schema):
+    id: int
+    item_id: int
+    item_name: str
+    unit: str = Field(description="Đơn vị tính của mặt hàng")
+    warehouse_id: int
+    quantity: int
+    unit_value: int
+    value: int = Field(description="Thành tiền = số lượng × đơn giá (đồng)")
+    expiry_date: date | None
+    campaign_id: int | None
+
+
+class ServiceLineOut(Schema):
+    id: int
+    service: str
+    unit: str
+    places: int
+    unit_value: int
+    value: int = Field(description="Thành tiền = số suất × giá trị một suất (đồng)")
+    campaign_id: int | None
 
 
 class ReversalOut(Schema):
@@ -296,7 +387,7 @@ class ReceiptOut(Schema):
     id: int
     number: str
     status: str
-    kind: str = Field(description="cash; goods and services receipts list no money lines")
+    kind: str = Field(description="cash | goods | services; each lists its own kind of lines")
     fund_id: int
     donor_id: int
     donor_name: str
@@ -316,12 +407,15 @@ class ReceiptOut(Schema):
 
 
 class ReceiptDetail(ReceiptOut):
-    lines: list[ReceiptLineOut]
+    lines: list[ReceiptLineOut] = Field(description="Các dòng phân bổ tiền (biên nhận tiền)")
+    goods_lines: list[GoodsLineOut] = Field(description="Các dòng hàng hóa")
+    service_lines: list[ServiceLineOut] = Field(description="Các dòng dịch vụ")
     reversal: ReversalOut | None
 
 
 class ReceiptFilters(Schema):
     status: _literal(ReceiptStatus) | Literal[""] = ""
+    kind: _literal(ReceiptKind) | Literal[""] = ""
     fund_id: Id | None = None
     donor_id: Id | None = None
     pledge_id: Id | None = None

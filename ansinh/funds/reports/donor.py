@@ -105,8 +105,10 @@ def donor_report(user, donor: Donor, until: date | None = None) -> Report:
             .filter(Q(reversal__isnull=True) | Q(reversal__reversed_on__gt=until))
             .values("pledge_id").annotate(s=Sum("total")))
     paid_by = {p["pledge_id"]: p["s"] for p in paid}
+    # A pledge cancelled by the report's date is owed no more.
+    owed = pledges.filter(amount__isnull=False).exclude(cancelled_on__lte=until)
     outstanding = sum(max(a - paid_by.get(pk, 0), 0) for pk, a in
-                      pledges.filter(amount__isnull=False).values_list("pk", "amount"))
+                      owed.values_list("pk", "amount"))
     summary = Section(
         title="3. Tổng hợp", headers=["Chỉ tiêu", "Số tiền (đồng)"], widths=[4, 2],
         rows=[["Đã cam kết", pledged], ["Còn phải nộp theo cam kết", outstanding],

@@ -12,6 +12,7 @@ from ansinh.web.paginator import paginate
 from ansinh.web.views.persons import HtmxListMixin
 
 from .. import selectors, services
+from ..donor_reports import donor_report_list
 from ..forms import DonorFilterForm, DonorForm
 from ..models import Donor
 from . import reads
@@ -46,6 +47,7 @@ class DonorDetailView(FundsMixin, TemplateView):
             donor=donor, data=selectors.donor_detail(user, donor),
             progress=selectors.donor_progress(user, donor),
             pledges=history["pledges"][:200], receipts=history["receipts"][:200],
+            reports=donor_report_list(user, donor)[:200],
             can_edit=allows(user, "funds", donor), **kwargs)
 
 

@@ -10,7 +10,6 @@ from datetime import date
 from django.db.models import Q, Sum
 
 from ansinh.access.scoping import restrict
-from ansinh.core.text import fold
 
 from ..choices import AllocationStatus, ReceiptStatus
 from ..models import (
@@ -23,8 +22,7 @@ from ..models import (
     ReceiptLine,
     Restriction,
 )
-
-SEARCH_LIMIT = 5_000
+from ..selectors import donor_name_q
 
 
 def pledge_list(user, action: str = "view"):
@@ -42,23 +40,14 @@ def allocation_list(user, action: str = "view"):
 
 
 def donor_search(qs, q: str):
-    """Donors whose name has every folded word of `q` (so `cong ty an phu` finds
-    `Công ty TNHH An Phú`), or whose tax code or phone is `q`. Donors have no folded-name
-    column; a centre's donor book is thousands of rows, so the names are folded here, capped
-    at SEARCH_LIMIT rows."""
+    """Donors whose folded name has every folded word of `q` (so `cong ty an phu` finds
+    `Công ty TNHH An Phú`), or whose tax code or phone is `q`; all of it in SQL."""
     q = (q or "").strip()
     if not q:
         return qs
     exact = Q(tax_code=q) | Q(phone=q)
-    words = fold(q).split()
-    if not words:
-        return qs.filter(exact)
-    ids = []
-    for pk, name in qs.values_list("pk", "name")[:SEARCH_LIMIT]:
-        folded = fold(name)
-        if all(w in folded for w in words):
-            ids.append(pk)
-    return qs.filter(Q(pk__in=ids) | exact)
+    by_name = donor_name_q(q)
+    return qs.filter(exact if by_name is None else by_name | exact)
 
 
 def net_receipts():
@@ -106,14 +95,15 @@ def campaign_donors(campaign: Campaign) -> list[dict]:
                                           "outstanding": 0, "in_kind": []})
 
     pledges = list(Pledge.objects.filter(campaign=campaign).values(
-        "pk", "donor_id", "amount", "in_kind"))
+        "pk", "donor_id", "amount", "in_kind", "cancelled_on"))
     paid = dict(net_receipts().filter(pledge_id__in=[p["pk"] for p in pledges])
                 .values("pledge_id").annotate(s=Sum("total")).values_list("pledge_id", "s"))
     for p in pledges:
         r = row(p["donor_id"])
         if p["amount"]:
             r["pledged"] += p["amount"]
-            r["outstanding"] += max(p["amount"] - paid.get(p["pk"], 0), 0)
+            if p["cancelled_on"] is None:
+                r["outstanding"] += max(p["amount"] - paid.get(p["pk"], 0), 0)
         if p["in_kind"]:
             r["in_kind"].append(p["in_kind"])
     lines = (ReceiptLine.objects.filter(receipt__status=ReceiptStatus.ISSUED,
