@@ -1,7 +1,11 @@
 """Demo data of a provincial social-security fund, so a new user sees the module working:
 two funds, a Tết campaign with its donors (named and anonymous, a business, a foreign NGO
 giving in US dollars under an aid approval), pledges partly paid, a restricted scholarship
-gift, goods in a warehouse, and an approved spending.
+gift, goods given on numbered goods receipts into a warehouse, and an approved spending.
+The money and the goods then reach people: a "Quà Tết 2027" cycle for the poor households of
+the demo communes, approved by the manager and partly handed out; a scholarship cycle paid
+from the restricted gift; a sponsored household; the fund's "how to give" text; and the
+campaign's figures published on the public page.
 
 Everything goes through the services, as an officer would do it, so the audit log, receipt
 numbers and balance locks are the real ones. Idempotent: nothing is added when the province
@@ -14,6 +18,19 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from ansinh.distributions.choices import Basis, ProofKind, SupportKind
+from ansinh.distributions.selectors import candidates
+from ansinh.distributions.services import (
+    cycle_create,
+    handout_record,
+    list_approve,
+    list_mark_printed,
+    list_submit,
+    recipient_add,
+    recipients_build,
+    sponsorship_create,
+)
+from ansinh.funds.in_kind import goods_receipt_create
 from ansinh.funds.models import Fund
 from ansinh.funds.services import (
     allocation_approve,
@@ -26,10 +43,18 @@ from ansinh.funds.services import (
     receipt_issue,
     restriction_create,
 )
+from ansinh.registry.models import Household
 from ansinh.stock.models import Item
 from ansinh.stock.services import item_create, stock_receive, warehouse_create
+from ansinh.transparency.services import giving_info_set, snapshot_publish
 
 FUND_CODE = "ASXH"
+TET_CYCLE = "Quà Tết 2027"
+TET_CASH = 300_000  # đồng per household, beside a gift package and rice
+TET_RICE_KG = 10
+HANDED_OUT_SHARE = 3  # one household in three has received its package so far
+SCHOLARSHIPS = 40
+SCHOLARSHIP_CASH = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -78,9 +103,11 @@ def demo_funds(province, officer, manager, *, today: date | None = None) -> Fund
         responsible_unit="Trung tâm An sinh xã hội tỉnh", funds=[fund])
     tet = restriction_create(officer, fund=fund, kind="campaign", description="",
                              campaign=campaign)
+    donors = {}
     for n, spec in enumerate(DONORS):
         donor = donor_create(officer, area=province, kind=spec.kind, name=spec.name,
                              tax_code=spec.tax_code, display=spec.display)
+        donors[spec.name] = donor
         pledge = None
         if spec.pledge:
             pledge = pledge_create(officer, donor=donor, pledged_on=start + timedelta(days=n),
@@ -122,7 +149,21 @@ def demo_funds(province, officer, manager, *, today: date | None = None) -> Fund
                                   allocated_on=_days_ago(today, 6))
     allocation_approve(manager, purchase)
 
-    _demo_stock(officer, province, today)
+    warehouse, goods = _demo_stock(officer, province, fund, campaign, donors, today)
+    communes = _demo_communes(province)
+    tet_cycle = _demo_tet_cycle(officer, manager, fund, tet, campaign, warehouse, goods,
+                                communes, today)
+    _demo_scholarships(officer, manager, province, fund, scholarships, communes, today)
+    _demo_sponsorship(officer, donors["Công ty TNHH Vận tải biển Hạ Long"], tet_cycle,
+                      campaign, today)
+    giving_info_set(
+        officer, fund, bank_account="1023 4567 8901", bank_name="Vietcombank – Chi nhánh "
+        "Quảng Ninh", account_holder=f"Quỹ An sinh xã hội {province.name}",
+        address="Trung tâm An sinh xã hội tỉnh, phường Hồng Gai", phone="0203 3825 111",
+        text="Chuyển khoản ghi rõ «Ủng hộ Tết 2027 – tên người/đơn vị ủng hộ». Hiện vật "
+             "(gạo, dầu ăn, quần áo còn tốt) nhận tại kho Trung tâm giờ hành chính; mỗi khoản "
+             "ủng hộ đều được cấp biên nhận và công khai trên trang này.")
+    snapshot_publish(officer, campaign=campaign)
     return fund
 
 
@@ -141,17 +182,93 @@ def _item(officer, name, unit, category, perishable=False) -> Item:
                                 perishable=perishable)
 
 
-def _demo_stock(officer, province, today: date) -> None:
+def _demo_stock(officer, province, fund, campaign, donors, today: date):
+    """The warehouse, filled by two donors' goods receipts (numbered, valued, into stock when
+    issued) and by the packages bought with the campaign's money."""
     warehouse = warehouse_create(officer, name="Kho Trung tâm An sinh xã hội tỉnh",
                                  province=province, address="Phường Hồng Gai")
     rice = _item(officer, "Gạo tẻ", "kg", "food")
     oil = _item(officer, "Dầu ăn", "chai", "food", perishable=True)
     package = _item(officer, "Phần quà Tết", "phan_qua", "gift")
-    stock_receive(officer, warehouse=warehouse, item=rice, quantity=5_000, unit_value=18_000,
-                  received_on=_days_ago(today, 10), donor_name="Công ty Cổ phần Than Hà Lầm")
-    stock_receive(officer, warehouse=warehouse, item=oil, quantity=1_000, unit_value=45_000,
-                  received_on=_days_ago(today, 9), expiry_date=date(today.year + 1, 9, 30),
-                  donor_name="Hội Doanh nhân trẻ tỉnh Quảng Ninh")
+    gifts = [
+        (donors["Công ty Cổ phần Than Hà Lầm"], 10, "Ủng hộ gạo cho hộ nghèo dịp Tết",
+         [{"item": rice, "warehouse": warehouse, "quantity": 5_000, "unit_value": 18_000,
+           "campaign": campaign}]),
+        (donors["Hội Doanh nhân trẻ tỉnh Quảng Ninh"], 9, "Ủng hộ dầu ăn",
+         [{"item": oil, "warehouse": warehouse, "quantity": 1_000, "unit_value": 45_000,
+           "expiry_date": date(today.year + 1, 9, 30), "campaign": campaign}]),
+    ]
+    for donor, days, description, lines in gifts:
+        receipt = goods_receipt_create(officer, fund=fund, donor=donor,
+                                       received_on=_days_ago(today, days), lines=lines,
+                                       description=description)
+        receipt_issue(officer, receipt)
     stock_receive(officer, warehouse=warehouse, item=package, quantity=500, unit_value=500_000,
                   received_on=_days_ago(today, 5), source="purchase",
                   note="Mua từ nguồn chiến dịch Xuân nghĩa tình")
+    return warehouse, {"rice": rice, "oil": oil, "package": package}
+
+
+def _demo_communes(province) -> list[str]:
+    """The codes of the province's communes that have households in the demo registry."""
+    return sorted(set(Household.objects.filter(province=province)
+                      .values_list("commune__code", flat=True)))
+
+
+def _demo_tet_cycle(officer, manager, fund, tet, campaign, warehouse, goods, communes,
+                    today: date):
+    """Cash, a gift package and rice for every poor household of the demo communes: the list
+    built from the registry, approved by the manager, and the first third handed out against
+    signatures on the printed list."""
+    cycle = cycle_create(
+        officer, name=TET_CYCLE, kind="gift", unit="household", campaign=campaign, fund=fund,
+        restriction=tet, cash_per_recipient=TET_CASH, warehouse=warehouse,
+        components=[(goods["package"], 1), (goods["rice"], TET_RICE_KG)],
+        criteria={"poverty": ["poor"], "communes": communes}, starts_on=today,
+        ends_on=date(2027, 2, 5))
+    rlist, added = recipients_build(officer, cycle)
+    if not added:
+        return cycle
+    list_submit(officer, rlist)
+    list_approve(manager, rlist, note="Đúng danh sách hộ nghèo do xã/phường xác nhận")
+    list_mark_printed(officer, rlist)
+    handed = rlist.lines.order_by("pk")[:max(1, added // HANDED_OUT_SHARE)]
+    for line in handed:
+        handout_record(officer, line, proof_kind=ProofKind.SIGNATURE, handed_out_on=today,
+                       note="Ký nhận tại nhà văn hóa khu phố")
+    return cycle
+
+
+def _demo_scholarships(officer, manager, province, fund, restriction, communes,
+                       today: date) -> None:
+    """Scholarships for pupils of poor and near-poor households, paid from the power
+    company's restricted gift: the first places go to those the criteria find."""
+    campaign = campaign_create(
+        officer, area=province, name="Học bổng vượt khó năm học 2026–2027",
+        starts_on=_days_ago(today, 20), ends_on=date(today.year + 1, 6, 30),
+        responsible_unit="Trung tâm An sinh xã hội tỉnh", funds=[fund])
+    cycle = cycle_create(
+        officer, name="Học bổng học sinh nghèo vượt khó 2026–2027", kind="scholarship",
+        unit="person", campaign=campaign, fund=fund, restriction=restriction,
+        cash_per_recipient=SCHOLARSHIP_CASH, places=SCHOLARSHIPS,
+        criteria={"poverty": ["poor", "near_poor"], "communes": communes, "age_min": 6,
+                  "age_max": 17}, starts_on=today)
+    pupils = list(candidates(officer, cycle).order_by("pk")[:SCHOLARSHIPS])
+    for pupil in pupils:
+        recipient_add(officer, cycle, person=pupil)
+    if pupils:
+        rlist = cycle.lists.get()
+        list_submit(officer, rlist)
+        list_approve(manager, rlist, note="Theo đề nghị của các trường")
+
+
+def _demo_sponsorship(officer, donor, tet_cycle, campaign, today: date) -> None:
+    """A business sponsors one poor household of the Tết list, monthly, until it leaves
+    poverty."""
+    line = tet_cycle.recipients.filter(basis=Basis.POOR).order_by("-pk").first()
+    if line is None:
+        return
+    sponsorship_create(officer, donor=donor, household=line.household,
+                       starts_on=_days_ago(today, 15), support=SupportKind.MONTHLY,
+                       amount=1_000_000, campaign=campaign,
+                       note="Hỗ trợ sinh kế đến khi hộ thoát nghèo")

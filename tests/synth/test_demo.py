@@ -65,7 +65,7 @@ def test_demo_sets_up_data_and_one_account_per_role_and_is_idempotent(rf, settin
     from ansinh.stock.models import StockLot
 
     province = RoleAssignment.objects.get(user__username="quy").area
-    campaign = Campaign.objects.get(province=province)
+    campaign = Campaign.objects.get(province=province, name__startswith="Xuân nghĩa tình")
     [progress] = campaign_progress(RoleAssignment.objects.get(user__username="quy").user,
                                    campaign)
     assert 0 < progress["received"] and 0 < progress["outstanding"] < progress["pledged"]
@@ -75,12 +75,66 @@ def test_demo_sets_up_data_and_one_account_per_role_and_is_idempotent(rf, settin
     assert StockLot.objects.filter(quantity__gt=0).exists()
     receipts = Receipt.objects.count()
 
+    # Goods came in on issued goods receipts, and reached the stock through them.
+    from ansinh.funds.models import GoodsReceiptLine
+    from ansinh.stock.models import StockMovement
+
+    goods = Receipt.objects.filter(kind="goods", status="issued")
+    assert goods.count() == 2
+    goods_lines = GoodsReceiptLine.objects.filter(receipt__in=goods).values_list("pk", flat=True)
+    assert StockMovement.objects.filter(kind="receive",
+                                        source_receipt_line_id__in=goods_lines).count() == 2
+
+    # The Tết cycle: built from the registry's poor households, approved by the manager
+    # (not its maker), its cash spent from the campaign's money, part of it handed out.
+    from ansinh.distributions.models import Cycle, Recipient, Sponsorship
+    from ansinh.funds.models import Restriction
+    from ansinh.registry.models import Household
+
+    tet = Cycle.objects.get(name="Quà Tết 2027", campaign=campaign)
+    [tet_list] = tet.lists.all()
+    assert tet_list.status == "approved" and tet_list.decided_by.username == "giamdocquy"
+    assert tet_list.created_by.username == "quy"
+    lines = Recipient.objects.filter(cycle=tet)
+    poor = Household.objects.filter(province=province, poverty_status="poor")
+    assert lines.count() == poor.count() > 0
+    assert set(lines.values_list("household", flat=True)) == set(poor.values_list("pk",
+                                                                                  flat=True))
+    handed = lines.filter(status="handed_out")
+    assert handed.count() == max(1, lines.count() // 3)  # a third so far, at least one
+    assert not handed.filter(proof_kind="").exists()
+    assert tet_list.allocation.amount == lines.count() * tet.cash_per_recipient
+    assert tet_list.allocation.restriction.campaign == campaign
+    issued = StockMovement.objects.filter(
+        kind="issue", distribution_line_id__in=handed.values_list("pk", flat=True))
+    assert issued.count() == 2 * handed.count()  # a gift package and the rice
+
+    # Scholarships from the restricted gift; a sponsored household; how to give.
+    scholarships = Cycle.objects.get(kind="scholarship", province=province)
+    assert scholarships.restriction == Restriction.objects.get(kind="programme")
+    assert not scholarships.lists.exclude(status="approved").exists()
+    assert Sponsorship.objects.filter(household__in=poor, ended_on__isnull=True).count() == 1
+    from ansinh.transparency.models import GivingInfo, Snapshot
+    from ansinh.transparency.selectors import snapshot_verify
+
+    assert GivingInfo.objects.get(fund__province=province, fund__code="ASXH").bank_account
+
+    # The campaign's figures are public, verify against the ledger and show the hand-outs.
+    [snapshot] = Snapshot.objects.filter(campaign=campaign)
+    assert snapshot_verify(snapshot).ok
+    # (counts of fewer than five recipients are not published, their amounts are)
+    assert snapshot.figures["distributed"]["recipients"] <= handed.count()
+    assert snapshot.figures["distributed"]["cash"] == handed.count() * tet.cash_per_recipient
+    distributions = Recipient.objects.count()
+
     second = run_demo()
     assert Person.objects.count() == 300  # the registry is reused, not filled again
     assert RoleAssignment.objects.count() == len(DEMO_ACCOUNTS)
     assert Entitlement.objects.count() == enrolled
     assert PayrollMonth.objects.count() == payrolls
     assert Receipt.objects.count() == receipts
+    assert Recipient.objects.count() == distributions
+    assert Snapshot.objects.count() == 1 and Sponsorship.objects.count() == 1
     assert "Dùng lại" in second
 
 
