@@ -159,6 +159,9 @@ class Pledge(models.Model):
     # A pledge the donor withdrew is kept, with why and when, and no longer owed.
     cancelled_on = models.DateField("Ngày hủy cam kết", null=True, blank=True)
     cancel_reason = models.CharField("Lý do hủy cam kết", max_length=300, blank=True)
+    # When the cancellation was recorded (cancelled_on may be an earlier day): a published
+    # snapshot counts a pledge cancelled after its moment as still standing.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     commune, province = _area_fields()

@@ -534,7 +534,8 @@ def pledge_cancel(user, pledge: Pledge, *, reason: str,
     pledge.cancelled_on = cancelled_on
     pledge.cancel_reason = reason.strip()
     pledge.cancelled_by = user
-    pledge.save(update_fields=["cancelled_on", "cancel_reason", "cancelled_by"])
+    pledge.cancelled_at = timezone.now()
+    pledge.save(update_fields=["cancelled_on", "cancel_reason", "cancelled_by", "cancelled_at"])
     audit_record(AuditAction.UPDATE, pledge, changes={
         "cancelled_on": [None, cancelled_on.isoformat()],
         "cancel_reason": [None, pledge.cancel_reason],
@@ -622,6 +623,11 @@ def _clean_cash(user, v: dict) -> list[ReceiptLine]:
         require(user, "funds", pledge)
         if pledge.donor_id != donor.pk:
             raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
+        # Read from the database: the caller's copy may predate a cancellation.
+        cancelled_on = Pledge.objects.filter(pk=pledge.pk).values_list("cancelled_on",
+                                                                      flat=True).first()
+        if cancelled_on is not None:
+            raise ValidationError({"pledge": f"Cam kết: đã hủy ngày {cancelled_on:%d/%m/%Y}."})
     if not v.get("lines"):
         raise ValidationError({"lines": "Các dòng phân bổ: cần ít nhất một dòng."})
     clean = [_clean_line(user, fund, line, i) for i, line in enumerate(v["lines"], start=1)]

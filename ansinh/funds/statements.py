@@ -469,7 +469,9 @@ class Matcher:
 
     def pledges(self, lines: list[ParsedLine]) -> dict[int, Pledge]:
         ids = {int(m) for line in lines for m in _PLEDGE_CODE.findall(fold(line.description))}
-        qs = restrict(Pledge.objects.filter(pk__in=ids, province=self.fund.province)
+        # A cancelled pledge's code no longer takes money; the donor is still found below.
+        qs = restrict(Pledge.objects.filter(pk__in=ids, province=self.fund.province,
+                                            cancelled_on__isnull=True)
                       .select_related("donor", "campaign"), self.user, "funds")
         return {p.pk: p for p in qs}
 

@@ -122,8 +122,10 @@ def _spent(subject, marks: Marks, start: date, end: date):
 
 def subject_pledges(subject, marks: Marks, start: date, end: date):
     which = Q(campaign=subject) if isinstance(subject, Campaign) else Q(fund=subject)
+    # A pledge withdrawn before the snapshot's moment is no pledge; one withdrawn later still
+    # stood when the snapshot was taken.
     return Pledge.objects.filter(which, pk__lte=marks.pledge, pledged_on__gte=start,
-                                 pledged_on__lte=end)
+                                 pledged_on__lte=end).exclude(cancelled_at__lte=marks.as_of)
 
 
 def _area(subject) -> Q:

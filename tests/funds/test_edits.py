@@ -196,3 +196,14 @@ def test_a_fund_officer_may_not_move_a_pledge_to_a_fund_of_another_area(geo, fun
                         kind="social_security", name="Quỹ khác", code="QK")
     with pytest.raises(PermissionDenied):
         pledge_update(fund_users["officer"], pledge, fund=other)
+
+
+def test_no_receipt_pays_on_a_cancelled_pledge(officer, donor, fund, pledge):
+    from ansinh.funds.services import receipt_create
+
+    pledge_cancel(officer, pledge, reason="Rút lại", cancelled_on=DAY)
+    with pytest.raises(ValidationError) as err:
+        receipt_create(officer, fund=fund, donor=donor, received_on=DAY, method="bank_transfer",
+                       total=1_000_000, pledge=pledge,
+                       lines=[{"fund": fund, "amount": 1_000_000}])
+    assert "đã hủy" in err.value.message_dict["pledge"][0]

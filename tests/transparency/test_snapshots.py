@@ -239,3 +239,17 @@ def test_goods_given_to_the_campaign_count_as_in_kind_not_as_cash(officer, geo, 
                                  period_end=date(2026, 2, 28))
     assert fund_snap.figures["in_kind"]["value"] == 20_000_000
     assert selectors.snapshot_verify(snap).ok and selectors.snapshot_verify(fund_snap).ok
+
+
+def test_a_pledge_withdrawn_after_publication_stays_in_that_snapshot_only(officer, campaign,
+                                                                         ledger):
+    from ansinh.funds.services import pledge_cancel
+
+    first = snapshot_publish(officer, campaign=campaign)
+    pledge_cancel(officer, ledger["pledge"], reason="Doanh nghiệp rút phần còn lại")
+    assert selectors.snapshot_verify(first).ok  # it stood when the snapshot was taken
+    second = snapshot_publish(officer, campaign=campaign)
+    assert second.figures["pledges"]["pledged"] == 0
+    assert second.figures["pledges"]["outstanding"] == 0
+    assert second.figures["cash"]["received"] == 70_000_000  # the money paid stays received
+    assert selectors.snapshot_verify(second).ok
