@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -22,7 +22,7 @@ from ansinh.enrolment.services import (
     entitlement_stop,
     entitlement_suspend,
 )
-from ansinh.payments.models import PayrollMonth
+from ansinh.payments.models import PayrollMonth, PayrollRun
 from ansinh.payments.returns import reconciliation, return_import
 from ansinh.payments.services import (
     EXPORT_COLUMNS,
@@ -31,6 +31,7 @@ from ansinh.payments.services import (
     payroll_rows,
     payroll_run,
 )
+from ansinh.payments.tasks import payroll_run_enqueue
 from ansinh.registry.models import Person
 
 from .common import Limit, Offset, PathId, commune_by_code, get_in_area, paginate
@@ -41,6 +42,7 @@ from .schemas.benefits import (
     LegacyImportOut,
     PayrollOut,
     PayrollRowPage,
+    PayrollRunOut,
     ReconciliationRowOut,
     ReturnOut,
     StopIn,
@@ -236,14 +238,38 @@ def get_payroll(request: HttpRequest, month: MonthPath):
     return payroll_out(request.auth, _month(month))
 
 
-@payroll.post("/{month}/run", response={200: PayrollOut, **ERRORS},
+@payroll.post("/{month}/run", response={200: PayrollOut, 202: PayrollRunOut, **ERRORS},
               summary="Lập hoặc lập lại bảng chi trả dự thảo")
-def run(request: HttpRequest, month: MonthPath):
+def run(request: HttpRequest, month: MonthPath, background: bool = False):
     """Like `ansinh payroll run`: the draft for the caller's payroll area, arrears and
-    recoveries included. Running it again gives the same draft."""
+    recoveries included. Running it again gives the same draft.
+
+    `?background=true` queues the run for a worker (`ansinh worker`) and answers **202** with
+    the run; poll `GET /payroll/runs/{id}` until `done` or `failed`. A second request while
+    the month is queued or running answers the same run."""
     value = _month(month)
+    if background:
+        job, _queued = payroll_run_enqueue(request.auth, value)
+        return Status(202, _run_out(job))
     payroll_run(request.auth, value)
     return payroll_out(request.auth, value)
+
+
+def _run_out(job: PayrollRun) -> dict:
+    return {"id": job.pk, "month": format_month(job.month), "status": job.status,
+            "error": job.error, "communes": job.communes, "beneficiaries": job.beneficiaries,
+            "regular_total": job.regular_total, "adjustment_total": job.adjustment_total,
+            "created_at": job.created_at, "finished_at": job.finished_at}
+
+
+@payroll.get("/runs/{run_id}", response={200: PayrollRunOut, **ERRORS},
+             summary="Trạng thái một lần lập bảng chi trả chạy nền")
+def run_status(request: HttpRequest, run_id: PathId):
+    """Only the officer who asked for the run sees it; anyone else gets 404."""
+    job = PayrollRun.objects.filter(pk=run_id, requested_by=request.auth).first()
+    if job is None:
+        raise ApiError(404, "Không có lần lập bảng chi trả này.")
+    return _run_out(job)
 
 
 @payroll.post("/{month}/approve", response={200: PayrollOut, **ERRORS},

@@ -4,12 +4,29 @@ there is no partial progress to show: the page shows queued → running → done
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
 from ansinh.access.context import acting
+from ansinh.access.scoping import can
 
 from .models import PayrollRun
+
+
+def payroll_run_enqueue(user, month) -> tuple[PayrollRun, bool]:
+    """Queue the preparation of `month` for the user's area: (run, True), or the run already
+    queued or running for this user and month: (run, False)."""
+    if not can(user, "payroll"):
+        raise PermissionDenied("Bạn không có quyền lập bảng chi trả.")
+    try:
+        with transaction.atomic():
+            run = PayrollRun.objects.create(requested_by=user, month=month)
+            run_payroll.enqueue(run.pk)
+            return run, True
+    except IntegrityError:  # one active run per officer and month
+        return PayrollRun.objects.get(requested_by=user, month=month,
+                                      status__in=PayrollRun.ACTIVE), False
 
 
 def _fail(run_id: int, message: str) -> None:

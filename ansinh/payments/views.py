@@ -13,7 +13,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, IntegerField, Min, Q, Sum, When
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -183,15 +182,10 @@ class PayrollRunView(PayrollActionView):
 
 
     def enqueue(self, user, month):
-        from .tasks import run_payroll
+        from .tasks import payroll_run_enqueue
 
-        if not can(user, "payroll"):
-            raise PermissionDenied
-        try:
-            with transaction.atomic():
-                run = PayrollRun.objects.create(requested_by=user, month=month)
-                run_payroll.enqueue(run.pk)
-        except IntegrityError:  # a run of this month is already queued or running
+        _run, queued = payroll_run_enqueue(user, month)
+        if not queued:
             messages.info(self.request, _("Bảng chi trả tháng %(m)s đang được lập.")
                           % {"m": format_month_vn(month)})
             return

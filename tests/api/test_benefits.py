@@ -94,6 +94,29 @@ def test_the_payroll_month_through_the_api(api_as, enrol):  # noqa: F811
     assert reconciled[0]["difference"] == 0
 
 
+def test_a_background_run_answers_202_and_is_polled_until_done(api_as, enrol):  # noqa: F811
+    from ansinh.payments.models import PayrollRun
+    from ansinh.payments.tasks import run_payroll
+
+    enrol("5.5a")
+    officer = api_as("commune_officer")
+    queued = officer.post("/api/v1/payroll/2026-01/run?background=true")
+    assert queued.status_code == 202, queued.content
+    body = queued.json()
+    assert (body["status"], body["month"]) == ("queued", "2026-01")
+    assert not PayrollMonth.objects.exists()
+    again = officer.post("/api/v1/payroll/2026-01/run?background=true")
+    assert again.status_code == 202 and again.json()["id"] == body["id"]
+    assert PayrollRun.objects.count() == 1
+
+    run_payroll.call(body["id"])
+    done = officer.get(f"/api/v1/payroll/runs/{body['id']}").json()
+    assert (done["status"], done["beneficiaries"], done["regular_total"]) == ("done", 1, 975_000)
+    assert api_as("commune_leader").get(f"/api/v1/payroll/runs/{body['id']}").status_code == 404
+    assert api_as("national_viewer").post(
+        "/api/v1/payroll/2026-01/run?background=true").status_code == 403
+
+
 def test_payroll_errors_have_the_common_body(api_as, enrol):  # noqa: F811
     enrol("5.5a")
     assert api_as("national_viewer").post("/api/v1/payroll/2026-01/run").status_code == 403

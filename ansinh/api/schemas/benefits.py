@@ -83,6 +83,19 @@ class PayrollOut(Schema):
     communes: list[PayrollCommuneOut]
 
 
+class PayrollRunOut(Schema):
+    id: int
+    month: str
+    status: str = Field(description="queued | running | done | failed")
+    error: str
+    communes: int
+    beneficiaries: int
+    regular_total: int
+    adjustment_total: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
 class PayrollRowOut(Schema):
     id_number: str | None
     benefit: str
