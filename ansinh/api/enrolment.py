@@ -26,6 +26,7 @@ from ansinh.enrolment.forms import (
     public_category_label,
 )
 from ansinh.enrolment.models import Application, Decision
+from ansinh.enrolment.printing import DOCX, decision_file
 from ansinh.registry.selectors import persons_for
 
 from .common import Limit, Offset, PathId, get_in_area, paginate
@@ -53,8 +54,6 @@ ERRORS = error_responses()
 # it knows; the oldest paper dossier still open predates the system by a few years at most.
 EARLIEST_DATE = date(2000, 1, 1)
 OPEN = (Application.Status.RECEIVED, Application.Status.POSTED)
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _category(user, row) -> dict:
@@ -314,21 +313,12 @@ def _document(request: HttpRequest, decision_id: int, fmt: str) -> HttpResponse:
         # The printed decision names the clause, so it tells the HIV status of the person.
         require(user, "sensitive", decision)
         audit_sensitive_read(decision, ["category"])
-    # Imported here, as in the pages: a fault in the renderers must not break the API.
-    from ansinh.documents import decision as documents
-    from ansinh.enrolment.printing import decision_document
-
     try:
-        document = decision_document(decision)
+        content, content_type, filename = decision_file(decision, fmt)
     except ValueError as exc:
         raise ApiError(422, f"Chưa in được quyết định: {exc}") from exc
-    if fmt == "docx":
-        content, content_type = documents.render_docx(document), DOCX
-    else:
-        content, content_type = documents.render_pdf(document), "application/pdf"
     response = HttpResponse(content, content_type=content_type)
-    stem = f"quyet-dinh-{decision.number.split('/')[0]}-{decision.year}"
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ansinh.funds.models import area_fields
+
 from .choices import (
     Basis,
     CycleKind,
@@ -26,15 +28,6 @@ from .choices import (
     SponsorshipEnd,
     SupportKind,
 )
-
-
-def _area_fields():
-    return (
-        models.ForeignKey("geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT,
-                          related_name="+", verbose_name="Xã/phường"),
-        models.ForeignKey("geo.AdminUnit", on_delete=models.PROTECT, related_name="+",
-                          verbose_name="Tỉnh/thành phố"),
-    )
 
 
 def _user(**kwargs):
@@ -74,7 +67,7 @@ class Cycle(models.Model):
     ends_on = models.DateField("Ngày kết thúc", null=True, blank=True)
     status = models.CharField("Trạng thái", max_length=10, choices=CycleStatus.choices,
                               default=CycleStatus.OPEN)
-    commune, province = _area_fields()
+    commune, province = area_fields()
     created_by = _user()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -137,7 +130,7 @@ class RecipientList(models.Model):
                                       verbose_name="Khoản chi")
     signature_printed_at = models.DateTimeField("In danh sách ký nhận lúc", null=True,
                                                 blank=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     class Meta:
         verbose_name = "danh sách nhận hỗ trợ"
@@ -186,7 +179,7 @@ class Recipient(models.Model):
     proof_file = models.FileField("Ảnh/bản chụp minh chứng", upload_to=proof_path, blank=True)
     proof_note = models.CharField("Ghi chú khi phát", max_length=300, blank=True)
     cancel_reason = models.CharField("Lý do hủy", max_length=300, blank=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
     created_by = _user()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -239,7 +232,7 @@ class Sponsorship(models.Model):
     ended_on = models.DateField("Kết thúc ngày", null=True, blank=True)
     end_reason = models.CharField("Lý do kết thúc", max_length=10,
                                   choices=SponsorshipEnd.choices, blank=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
     created_by = _user()
     created_at = models.DateTimeField(auto_now_add=True)
 

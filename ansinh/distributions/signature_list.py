@@ -11,7 +11,7 @@ from __future__ import annotations
 from fpdf.fonts import FontFace
 
 from ansinh.core.money_words import amount_in_words, format_vnd
-from ansinh.documents.pdf import DocumentPDF
+from ansinh.documents.pdf import NumberedPDF
 from ansinh.documents.text import nfc, place_and_date
 
 from .choices import LineStatus
@@ -23,13 +23,6 @@ HEADERS = ("STT", "Họ và tên", "Năm sinh", "Hộ", "Xã/phường", "Tiền
 _WIDTHS = (11, 52, 18, 24, 40, 26, 45, 36, 20)
 _ALIGN = ("C", "L", "C", "C", "L", "R", "L", "C", "L")
 _ROW_HEIGHT = 12  # mm: room to sign or press a thumb
-
-
-class _SheetPDF(DocumentPDF):
-    def footer(self):
-        self.set_y(-10)
-        self.font("I", 9)
-        self.cell(0, 5, f"Trang {self.page_no()}/{{nb}}", align="R")
 
 
 def _goods_text(rlist: RecipientList) -> str:
@@ -57,7 +50,7 @@ def render_pdf(rlist: RecipientList) -> bytes:
     cycle = rlist.cycle
     title = f"DANH SÁCH KÝ NHẬN – {nfc(cycle.name).upper()}"
     dated = rlist.decided_at.date() if rlist.decided_at else cycle.starts_on
-    pdf = _SheetPDF(landscape=True, margins=(15, 12, 10, 14), title=title, dated=dated)
+    pdf = NumberedPDF(landscape=True, margins=(15, 12, 10, 14), title=title, dated=dated)
     pdf.add_page()
     width = pdf.content_width
     place = cycle.commune.name if cycle.commune_id else cycle.province.name

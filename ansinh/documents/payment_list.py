@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ansinh.core.excel import safe_cell
 from ansinh.core.money_words import amount_in_words, format_vnd
-from ansinh.documents.pdf import DocumentPDF
+from ansinh.documents.pdf import NumberedPDF
 from ansinh.documents.text import blank_place_and_date, month_label, nfc, place_and_date
 
 
@@ -141,16 +141,9 @@ _ALIGN = ("C", "L", "C", "L", "L", "R", "R", "R", "R", "C", "C")
 _ROW_HEIGHT = 12  # mm: enough height to sign or press a thumb
 
 
-class _ListPDF(DocumentPDF):
-    def footer(self):
-        self.set_y(-10)
-        self.font("I", 9)
-        self.cell(0, 5, f"Trang {self.page_no()}/{{nb}}", align="R")
-
-
 def render_pdf(payment_list: PaymentList) -> bytes:
     pl = payment_list
-    pdf = _ListPDF(landscape=True, margins=(15, 12, 10, 14), title=pl.title,
+    pdf = NumberedPDF(landscape=True, margins=(15, 12, 10, 14), title=pl.title,
                    dated=pl.prepared_on or pl.month)
     pdf.add_page()
     x, width = pdf.l_margin, pdf.content_width
@@ -194,7 +187,7 @@ def render_pdf(payment_list: PaymentList) -> bytes:
     return pdf.to_bytes()
 
 
-def _draw_signatures(pdf: _ListPDF, pl: PaymentList) -> None:
+def _draw_signatures(pdf: NumberedPDF, pl: PaymentList) -> None:
     x, width = pdf.l_margin, pdf.content_width
     blocks = pl.signatures()
     needed = 6 + 2 * 5.5 + 5 + 22 + 6

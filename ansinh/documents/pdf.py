@@ -56,3 +56,15 @@ class DocumentPDF(FPDF):
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())
+
+
+class NumberedPDF(DocumentPDF):
+    """A document whose pages say "Trang n/N" at the bottom right: lists and reports that run
+    over several pages."""
+
+    footer_offset = 10  # mm from the bottom edge
+
+    def footer(self):
+        self.set_y(-self.footer_offset)
+        self.font("I", 9)
+        self.cell(0, 5, f"Trang {self.page_no()}/{{nb}}", align="R")

@@ -78,3 +78,22 @@ def decision_document(decision: Decision):
             DecisionKind.TERMINATE, DecisionKind.FUNERAL) else None,
         legal_bases=bases,
     )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def decision_file(decision: Decision, fmt: str) -> tuple[bytes, str, str]:
+    """The signed decision as (content, content type, file name), .docx or .pdf. Raises
+    ValueError when the decision cannot be printed yet."""
+    # Imported here: a fault in the document renderers must not take down every page or
+    # endpoint that merely links to a decision.
+    from ansinh.documents import decision as documents
+
+    document = decision_document(decision)
+    if fmt == "docx":
+        content, content_type = documents.render_docx(document), DOCX
+    else:
+        content, content_type = documents.render_pdf(document), "application/pdf"
+    stem = f"quyet-dinh-{decision.number.split('/')[0]}-{decision.year}"
+    return content, content_type, f"{stem}.{fmt}"

@@ -35,8 +35,9 @@ class ImmutableError(RuntimeError):
     """An issued receipt, its lines or a reversal was about to be changed or deleted."""
 
 
-def _area_fields():
+def area_fields():
     # Owning area: a commune, or a whole province (commune left empty), e.g. a city centre.
+    # Shared by the fund's records and its distributions.
     return (
         models.ForeignKey("geo.AdminUnit", null=True, blank=True, on_delete=models.PROTECT,
                           related_name="+", verbose_name="Xã/phường"),
@@ -64,7 +65,7 @@ class Donor(models.Model):
     bank_name = models.CharField("Ngân hàng", max_length=120, blank=True)
     display = models.CharField("Hiển thị trong danh sách công khai", max_length=10,
                                choices=Display.choices, default=Display.NAMED)
-    commune, province = _area_fields()
+    commune, province = area_fields()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,7 +85,7 @@ class Fund(models.Model):
     name = models.CharField("Tên quỹ", max_length=200)
     code = models.CharField("Ký hiệu", max_length=20,
                             help_text="Dùng trong số biên nhận, ví dụ ASXH")
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     class Meta:
         verbose_name = "quỹ"
@@ -104,7 +105,7 @@ class Campaign(models.Model):
     responsible_unit = models.CharField("Đơn vị phụ trách", max_length=200, blank=True)
     funds = models.ManyToManyField(Fund, related_name="campaigns", blank=True,
                                    verbose_name="Quỹ tiếp nhận")
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     class Meta:
         verbose_name = "chiến dịch vận động"
@@ -133,7 +134,7 @@ class Restriction(models.Model):
     donor = models.ForeignKey(Donor, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="restrictions", verbose_name="Nhà tài trợ")
     ends_on = models.DateField("Hạn sử dụng", null=True, blank=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     class Meta:
         verbose_name = "hạn chế sử dụng"
@@ -164,7 +165,7 @@ class Pledge(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
-    commune, province = _area_fields()
+    commune, province = area_fields()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
 
@@ -213,7 +214,7 @@ class DonorReport(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                 related_name="+", verbose_name="Người gửi")
     created_at = models.DateTimeField(auto_now_add=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     class Meta:
         verbose_name = "báo cáo gửi nhà tài trợ"
@@ -279,7 +280,7 @@ class Receipt(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     objects = ReceiptQuerySet.as_manager()
 
@@ -318,7 +319,8 @@ class Receipt(models.Model):
         return self.status == ReceiptStatus.ISSUED
 
 
-class ReceiptLineQuerySet(models.QuerySet):
+class IssuedLineQuerySet(models.QuerySet):
+    # Bulk update()/delete() skip the model's save()/delete(); refuse them on issued rows too.
     def update(self, **kwargs):
         if self.filter(receipt__status=ReceiptStatus.ISSUED).exists():
             raise ImmutableError("Dòng của biên nhận đã cấp không được sửa.")
@@ -330,26 +332,13 @@ class ReceiptLineQuerySet(models.QuerySet):
         return super().delete()
 
 
-class ReceiptLine(models.Model):
-    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="receipt_lines",
-                             verbose_name="Quỹ")
-    restriction = models.ForeignKey(Restriction, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="receipt_lines",
-                                    verbose_name="Hạn chế sử dụng")
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="receipt_lines", verbose_name="Chiến dịch")
-    amount = models.BigIntegerField("Số tiền (đồng)")
+class IssuedLine(models.Model):
+    """A line of a receipt (cash, goods or services), final once its receipt is issued."""
 
-    objects = ReceiptLineQuerySet.as_manager()
+    objects = IssuedLineQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_line_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Dòng biên nhận #{self.receipt_id}: {self.amount} đ"
+        abstract = True
 
     def save(self, *args, **kwargs):
         if self._receipt_issued():
@@ -365,6 +354,26 @@ class ReceiptLine(models.Model):
         return Receipt.objects.filter(pk=self.receipt_id, status=ReceiptStatus.ISSUED).exists()
 
 
+class ReceiptLine(IssuedLine):
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="receipt_lines",
+                             verbose_name="Quỹ")
+    restriction = models.ForeignKey(Restriction, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="receipt_lines",
+                                    verbose_name="Hạn chế sử dụng")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="receipt_lines", verbose_name="Chiến dịch")
+    amount = models.BigIntegerField("Số tiền (đồng)")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="receipt_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dòng biên nhận #{self.receipt_id}: {self.amount} đ"
+
+
 class ReceiptReversal(models.Model):
     """Bút toán hủy: takes a whole issued receipt back out of the balances. Final itself."""
 
@@ -376,7 +385,7 @@ class ReceiptReversal(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     class Meta:
         verbose_name = "bút toán hủy biên nhận"
@@ -455,7 +464,7 @@ class Allocation(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField("Ghi chú phê duyệt", max_length=300, blank=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     class Meta:
         verbose_name = "khoản chi"
@@ -469,38 +478,7 @@ class Allocation(models.Model):
 
 # ---------------------------------------------------------------------------- in-kind receipts
 
-class _IssuedLineQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        if self.filter(receipt__status=ReceiptStatus.ISSUED).exists():
-            raise ImmutableError("Dòng của biên nhận đã cấp không được sửa.")
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.filter(receipt__status=ReceiptStatus.ISSUED).exists():
-            raise ImmutableError("Dòng của biên nhận đã cấp không được xóa.")
-        return super().delete()
-
-
-class _IssuedLine(models.Model):
-    """A line that is final once its receipt is issued, like `ReceiptLine`."""
-
-    objects = _IssuedLineQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if Receipt.objects.filter(pk=self.receipt_id, status=ReceiptStatus.ISSUED).exists():
-            raise ImmutableError("Dòng của biên nhận đã cấp không được sửa.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if Receipt.objects.filter(pk=self.receipt_id, status=ReceiptStatus.ISSUED).exists():
-            raise ImmutableError("Dòng của biên nhận đã cấp không được xóa.")
-        return super().delete(*args, **kwargs)
-
-
-class GoodsReceiptLine(_IssuedLine):
+class GoodsReceiptLine(IssuedLine):
     """Hàng hóa, hiện vật nhận: valued in đồng, put into a warehouse when the receipt is
     issued (the stock movement names this line in `source_receipt_line_id`)."""
 
@@ -528,7 +506,7 @@ class GoodsReceiptLine(_IssuedLine):
         return f"{self.quantity} × {self.item_id} (biên nhận #{self.receipt_id})"
 
 
-class ServiceReceiptLine(_IssuedLine):
+class ServiceReceiptLine(IssuedLine):
     """Dịch vụ nhận: places a donor offers (vocational training, medical check-ups), each
     place given to one person by the distributions module."""
 
@@ -568,7 +546,7 @@ class BankAccount(models.Model):
     bank_name = models.CharField("Ngân hàng", max_length=120)
     branch = models.CharField("Chi nhánh", max_length=120, blank=True)
     active = models.BooleanField("Đang sử dụng", default=True)
-    commune, province = _area_fields()
+    commune, province = area_fields()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -604,7 +582,7 @@ class BankStatement(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    commune, province = _area_fields()
+    commune, province = area_fields()
 
     class Meta:
         verbose_name = "sao kê ngân hàng"
@@ -639,7 +617,7 @@ class BankTransaction(models.Model):
     row_number = models.PositiveIntegerField()
     receipt = models.OneToOneField(Receipt, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="bank_transaction")
-    commune, province = _area_fields()
+    commune, province = area_fields()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -26,7 +26,7 @@ from ..forms import (
     public_category_label,
 )
 from ..models import Decision
-from ..printing import decision_document, decision_reason
+from ..printing import decision_file, decision_reason
 from .common import label_categories, person_matcher
 
 
@@ -107,9 +107,6 @@ class DecisionSignView(AreaMixin, View):
         return HttpResponseRedirect(reverse("enrolment:decision_detail", args=[pk]))
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 class DecisionDocumentView(AreaMixin, View):
     """The signed decision as .docx or .pdf, in the format of Decree 30/2020."""
 
@@ -121,20 +118,11 @@ class DecisionDocumentView(AreaMixin, View):
         if decision.category in HIV_CATEGORIES:
             require(user, "sensitive", decision)
             audit_sensitive_read(decision, ["category"])
-        # Imported here: a fault in the document renderers must not take down every page
-        # that merely links to a decision.
-        from ansinh.documents import decision as documents
-
         try:
-            document = decision_document(decision)
+            content, content_type, filename = decision_file(decision, fmt)
         except ValueError as exc:
             messages.error(request, _("Chưa in được quyết định: %(e)s") % {"e": exc})
             return HttpResponseRedirect(reverse("enrolment:decision_detail", args=[pk]))
-        if fmt == "docx":
-            content, content_type = documents.render_docx(document), DOCX
-        else:
-            content, content_type = documents.render_pdf(document), "application/pdf"
         response = HttpResponse(content, content_type=content_type)
-        stem = f"quyet-dinh-{decision.number.split('/')[0]}-{decision.year}"
-        response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

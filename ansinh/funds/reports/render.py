@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 
 from ansinh.core.excel import safe_cell
 from ansinh.core.money_words import format_vnd
-from ansinh.documents.pdf import DocumentPDF
+from ansinh.documents.pdf import NumberedPDF
 from ansinh.documents.text import nfc
 
 from .tables import Report
@@ -64,11 +64,8 @@ def _text(value) -> str:
     return nfc(str(value))
 
 
-class _ReportPDF(DocumentPDF):
-    def footer(self):
-        self.set_y(-12)
-        self.font("I", 9)
-        self.cell(0, 5, f"Trang {self.page_no()}/{{nb}}", align="R")
+class _ReportPDF(NumberedPDF):
+    footer_offset = 12
 
 
 def to_pdf(report: Report) -> bytes:
