@@ -251,29 +251,14 @@ class PledgeForm(ServiceFormMixin, forms.Form):
 
 # ---- receipts ------------------------------------------------------------------------------
 
-class ReceiptForm(ServiceFormMixin, forms.Form):
-    """The head of a cash receipt. A foreign amount is typed in the currency's major unit
-    (`1250.50` USD) and stored in its minor unit, as the ledger keeps it."""
-
-    error_field_map = {"original_amount_minor": "original_amount"}
+class ReceiptHeadForm(ServiceFormMixin, forms.Form):
+    """What the head of every receipt has: issuing fund, donor, the pledge it pays, the date,
+    the aid approval for foreign aid and a note. Each kind adds its own fields."""
 
     fund = forms.Field()
     donor = forms.Field()
     pledge = forms.Field()
-    method = forms.ChoiceField(label="Hình thức", choices=Method.choices)
-    document_ref = forms.CharField(label="Số chứng từ (phiếu thu / mã giao dịch)",
-                                   max_length=100, required=False)
     received_on = date_field("Ngày nhận")
-    total = AmountField(label="Tổng số tiền (đồng)")
-    currency = forms.CharField(label="Đơn vị tiền tệ", max_length=3, initial=VND,
-                               widget=forms.TextInput(attrs={"size": 4}))
-    original_amount = forms.DecimalField(
-        label="Số tiền nguyên tệ", required=False, max_digits=20, decimal_places=3,
-        help_text="Chỉ với ngoại tệ, ví dụ 1250.50",
-        error_messages={"invalid": "Số tiền nguyên tệ: nhập số, ví dụ 1250.50."})
-    exchange_rate = forms.DecimalField(
-        label="Tỷ giá (đồng / 1 đơn vị nguyên tệ)", required=False, max_digits=18,
-        decimal_places=6, error_messages={"invalid": "Tỷ giá: nhập số, ví dụ 25350."})
     aid_approval_ref = forms.CharField(
         label="Số quyết định phê duyệt viện trợ", max_length=100, required=False,
         help_text="Bắt buộc với viện trợ nước ngoài trước khi cấp biên nhận "
@@ -287,6 +272,30 @@ class ReceiptForm(ServiceFormMixin, forms.Form):
         self.fields["pledge"] = scoped_choice(
             restrict(Pledge.objects.select_related("donor"), user, "funds").order_by("-pk"),
             "Thực hiện cam kết", required=False)
+
+
+class ReceiptForm(ReceiptHeadForm):
+    """The head of a cash receipt. A foreign amount is typed in the currency's major unit
+    (`1250.50` USD) and stored in its minor unit, as the ledger keeps it."""
+
+    error_field_map = {"original_amount_minor": "original_amount"}
+
+    method = forms.ChoiceField(label="Hình thức", choices=Method.choices)
+    document_ref = forms.CharField(label="Số chứng từ (phiếu thu / mã giao dịch)",
+                                   max_length=100, required=False)
+    total = AmountField(label="Tổng số tiền (đồng)")
+    currency = forms.CharField(label="Đơn vị tiền tệ", max_length=3, initial=VND,
+                               widget=forms.TextInput(attrs={"size": 4}))
+    original_amount = forms.DecimalField(
+        label="Số tiền nguyên tệ", required=False, max_digits=20, decimal_places=3,
+        help_text="Chỉ với ngoại tệ, ví dụ 1250.50",
+        error_messages={"invalid": "Số tiền nguyên tệ: nhập số, ví dụ 1250.50."})
+    exchange_rate = forms.DecimalField(
+        label="Tỷ giá (đồng / 1 đơn vị nguyên tệ)", required=False, max_digits=18,
+        decimal_places=6, error_messages={"invalid": "Tỷ giá: nhập số, ví dụ 25350."})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         self.order_fields(["fund", "donor", "pledge", "method", "document_ref", "received_on",
                            "total", "currency", "original_amount", "exchange_rate",
                            "aid_approval_ref", "description"])
@@ -356,32 +365,18 @@ ReceiptLineFormSet = forms.formset_factory(ReceiptLineForm, formset=BaseLineForm
                                            max_num=50, validate_max=True)
 
 
-class InKindReceiptForm(ServiceFormMixin, forms.Form):
+class InKindReceiptForm(ReceiptHeadForm):
     """The head of a goods or services receipt. The campaign (and for goods the warehouse)
     typed here goes to every line that does not name its own; the total is the value on the
     donor's delivery note, which the lines must add up to."""
 
-    fund = forms.Field()
-    donor = forms.Field()
-    pledge = forms.Field()
     campaign = forms.Field()
-    received_on = date_field("Ngày nhận")
     document_ref = forms.CharField(label="Số chứng từ (biên bản giao nhận)", max_length=100,
                                    required=False)
     total = AmountField(label="Tổng giá trị (đồng)")
-    aid_approval_ref = forms.CharField(
-        label="Số quyết định phê duyệt viện trợ", max_length=100, required=False,
-        help_text="Bắt buộc với viện trợ nước ngoài trước khi cấp biên nhận "
-                  "(Nghị định 313/2025/NĐ-CP).")
-    description = forms.CharField(label="Nội dung", max_length=300, required=False)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fund"] = scoped_choice(_funds_for(user), "Quỹ cấp biên nhận")
-        self.fields["donor"] = scoped_choice(_donors_for(user), "Nhà tài trợ")
-        self.fields["pledge"] = scoped_choice(
-            restrict(Pledge.objects.select_related("donor"), user, "funds").order_by("-pk"),
-            "Thực hiện cam kết", required=False)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["campaign"] = scoped_choice(_campaigns_for(user), "Chiến dịch",
                                                 required=False, empty_label="Không")
 
