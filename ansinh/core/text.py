@@ -21,6 +21,16 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", _NON_WORD.sub(" ", stripped)).strip()
 
 
+def cell_text(value) -> str:
+    """A spreadsheet cell as text: empty for a blank cell, and a number Excel stored as a
+    float (a code, a tax number) without its ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def clean_name(text: str) -> str:
     """Normalise a name as typed: NFC, single spaces, each word capitalised."""
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()

@@ -21,7 +21,7 @@ from ansinh.audit.services import audit_record
 from ansinh.core.dates import InvalidDate, parse_partial_date
 from ansinh.core.identity import InvalidIdNumber, check_id_number, normalise_id_number
 from ansinh.core.months import month_of, parse_month
-from ansinh.core.text import fold, split_full_name
+from ansinh.core.text import cell_text, fold, split_full_name
 from ansinh.geo.models import AdminUnit
 from ansinh.registry.choices import SEX_WORDS
 from ansinh.registry.models import Person
@@ -124,20 +124,12 @@ def _column(cell) -> str | None:
     return None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _parse(row: Row) -> None:
     v, raw, err = row.values, row.raw, row.errors
     number = normalise_id_number(raw.get("id_number"))
-    sex = SEX_WORDS.get(fold(_text(raw.get("sex"))))
+    sex = SEX_WORDS.get(fold(cell_text(raw.get("sex"))))
     if not sex:
-        err.append(("sex", f"Giới tính «{_text(raw.get('sex'))}» không rõ (Nam/Nữ)."))
+        err.append(("sex", f"Giới tính «{cell_text(raw.get('sex'))}» không rõ (Nam/Nữ)."))
     try:
         born = parse_partial_date(raw.get("date_of_birth"))
         if born is None:
@@ -151,27 +143,27 @@ def _parse(row: Row) -> None:
         v["id_number"] = number
     except InvalidIdNumber as exc:
         err.append(("id_number", str(exc)))
-    v["full_name"] = " ".join(_text(raw.get("full_name")).split())
+    v["full_name"] = " ".join(cell_text(raw.get("full_name")).split())
     if not v["full_name"]:
         err.append(("full_name", "Thiếu họ và tên."))
     v["sex"] = sex
-    benefit = BENEFIT_WORDS.get(fold(_text(raw.get("benefit"))))
+    benefit = BENEFIT_WORDS.get(fold(cell_text(raw.get("benefit"))))
     if not benefit:
-        err.append(("benefit", f"Chế độ «{_text(raw.get('benefit'))}» không có; dùng "
+        err.append(("benefit", f"Chế độ «{cell_text(raw.get('benefit'))}» không có; dùng "
                                f"{', '.join(Benefit.values)}."))
     v["benefit"] = benefit or ""
-    category = _text(raw.get("category")).lower().replace(" ", "")
+    category = cell_text(raw.get("category")).lower().replace(" ", "")
     if category.startswith("5.5.") and len(category) == 5:  # 5.5.a → 5.5a
         category = "5.5" + category[-1]
     v["category"] = category
     for name, words in (("disability_level", LEVEL_WORDS), ("household_poverty", POVERTY_WORDS),
                         ("payment_channel", CHANNEL_WORDS)):
-        text = _text(raw.get(name))
+        text = cell_text(raw.get(name))
         value = words.get(fold(text))
         if value is None:
             err.append((name, f"Giá trị «{text}» không hợp lệ."))
         v[name] = value or ("cash" if name == "payment_channel" else "")
-    children = _text(raw.get("children_count"))
+    children = cell_text(raw.get("children_count"))
     try:
         v["children_count"] = int(children) if children else None
     except ValueError:
@@ -179,20 +171,20 @@ def _parse(row: Row) -> None:
     start = raw.get("start_month")
     try:
         v["start_month"] = month_of(start) if isinstance(start, date) else \
-            parse_month(_text(start))
+            parse_month(cell_text(start))
     except ValueError as exc:
         err.append(("start_month", str(exc)))
     decided = raw.get("decision_date")
     try:
         v["decision_date"] = decided.date() if isinstance(decided, datetime) else decided \
             if isinstance(decided, date) else (parse_partial_date(decided).value
-                                               if _text(decided) else None)
+                                               if cell_text(decided) else None)
     except (InvalidDate, AttributeError):
-        err.append(("decision_date", f"Ngày quyết định «{_text(decided)}» không hợp lệ."))
-    v["decision_number"] = _text(raw.get("decision_number"))
-    v["account_number"] = _text(raw.get("account_number"))
-    v["commune_code"] = _text(raw.get("commune_code")).zfill(5) if \
-        _text(raw.get("commune_code")) else ""
+        err.append(("decision_date", f"Ngày quyết định «{cell_text(decided)}» không hợp lệ."))
+    v["decision_number"] = cell_text(raw.get("decision_number"))
+    v["account_number"] = cell_text(raw.get("account_number"))
+    v["commune_code"] = cell_text(raw.get("commune_code")).zfill(5) if \
+        cell_text(raw.get("commune_code")) else ""
     v["recipient_id_number"] = normalise_id_number(raw.get("recipient_id_number"))
 
 
@@ -201,9 +193,9 @@ def stage(path, *, default_commune: str | None = None) -> Report:
     rows = []
     for number, cells in table:
         raw = {name: cells[i] if i < len(cells) else None for i, name in enumerate(names) if name}
-        if not any(_text(x) for x in raw.values()):
+        if not any(cell_text(x) for x in raw.values()):
             continue  # blank line
-        if default_commune and not _text(raw.get("commune_code")):
+        if default_commune and not cell_text(raw.get("commune_code")):
             raw["commune_code"] = default_commune
         row = Row(number=number, raw=raw)
         _parse(row)
@@ -319,6 +311,6 @@ def rejects_xlsx(report: Report) -> bytes:
     from ansinh.core.excel import write_xlsx
 
     headers = ["Dòng", *COLUMNS.keys(), "Lỗi"]
-    rows = [[r.number, *(_text(r.raw.get(c)) for c in COLUMNS), "; ".join(
+    rows = [[r.number, *(cell_text(r.raw.get(c)) for c in COLUMNS), "; ".join(
         f"{f}: {m}" for f, m in r.errors)] for r in report.rows if r.outcome == "rejected"]
     return write_xlsx(headers, rows, title="Dòng bị từ chối")

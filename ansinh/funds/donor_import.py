@@ -30,7 +30,7 @@ from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
 from ansinh.core.dates import DAY, InvalidDate, parse_partial_date
 from ansinh.core.excel import write_xlsx
-from ansinh.core.text import fold
+from ansinh.core.text import cell_text, fold
 from ansinh.imports.errors import ImportFileError
 from ansinh.imports.parsing import normalise_phone
 from ansinh.imports.reader import read_sheet
@@ -172,14 +172,6 @@ def _column(cell) -> str | None:
     return None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _header_index(table: list[list]) -> int:
     """The first row naming the donor column and one more known column: the title rows
     above it («DANH SÁCH NHÀ TÀI TRỢ …») are skipped."""
@@ -207,20 +199,20 @@ def stage(path: str | Path) -> Report:
         if fold(str(cell or "")).startswith("so tien") and \
                 fold(str(cell or "")).endswith(_SCALED_UNITS):
             raise DonorImportError(
-                f"Cột «{_text(cell)}» ghi số tiền theo nghìn/triệu đồng; hãy đổi sang đồng "
+                f"Cột «{cell_text(cell)}» ghi số tiền theo nghìn/triệu đồng; hãy đổi sang đồng "
                 "rồi nhập lại / amounts must be in đồng, not thousands or millions.")
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
     for i, name in enumerate(names):
         if name and name not in columns:  # the first of two look-alike columns wins
             columns[name] = i
-            headers[name] = _text(cells[i])
+            headers[name] = cell_text(cells[i])
     rows = []
     for offset, cells in enumerate(table[index + 1:], start=index + 2):
         raw = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
-        if not any(_text(v) for v in raw.values()):
+        if not any(cell_text(v) for v in raw.values()):
             continue
-        if fold(_text(raw.get("name"))) in _TOTAL_WORDS:
+        if fold(cell_text(raw.get("name"))) in _TOTAL_WORDS:
             continue  # the «Tổng cộng» line under the list
         row = Row(number=offset, raw=raw)
         _parse(row)
@@ -262,12 +254,12 @@ def parse_money(raw) -> int | None:
         else:
             raise ValueError(f"«{original}» không phải số tiền (ví dụ 1.500.000).")
     if value <= 0:
-        raise ValueError(f"«{_text(raw)}» phải lớn hơn 0 đồng.")
+        raise ValueError(f"«{cell_text(raw)}» phải lớn hơn 0 đồng.")
     return value
 
 
 def _kind(raw, name: str) -> str | None:
-    text = fold(_text(raw))
+    text = fold(cell_text(raw))
     if text:
         return KIND_WORDS.get(text)
     folded = fold(name) + " "
@@ -279,7 +271,7 @@ def _kind(raw, name: str) -> str | None:
 
 
 def _tax_code(raw) -> str:
-    text = _text(raw).replace(" ", "").replace(".", "")
+    text = cell_text(raw).replace(" ", "").replace(".", "")
     if text.isdigit() and len(text) == 9:
         text = "0" + text  # a number cell dropped the leading zero of a Hà Nội code
     return text
@@ -287,34 +279,34 @@ def _tax_code(raw) -> str:
 
 def _parse(row: Row) -> None:
     raw, v, err = row.raw, row.values, row.errors
-    v["name"] = " ".join(_text(raw.get("name")).split())
+    v["name"] = " ".join(cell_text(raw.get("name")).split())
     if not v["name"]:
         err.append(("name", "Tên nhà tài trợ: bắt buộc."))
     elif len(v["name"]) > 200:
         err.append(("name", "Tên nhà tài trợ: tối đa 200 ký tự."))
     kind = _kind(raw.get("kind"), v["name"])
     if kind is None:
-        err.append(("kind", f"Loại «{_text(raw.get('kind'))}» không rõ; dùng Cá nhân, "
+        err.append(("kind", f"Loại «{cell_text(raw.get('kind'))}» không rõ; dùng Cá nhân, "
                             "Doanh nghiệp, Tổ chức trong nước hoặc Tổ chức nước ngoài."))
     v["kind"] = kind or ""
     v["tax_code"] = _tax_code(raw.get("tax_code"))
     if v["tax_code"] and not _TAX_CODE.match(v["tax_code"]):
         err.append(("tax_code", f"Mã số thuế «{v['tax_code']}» phải có 10 chữ số (hoặc "
                                 "10 chữ số-3 chữ số của chi nhánh, hoặc 12 chữ số)."))
-    phone = _text(raw.get("phone"))
+    phone = cell_text(raw.get("phone"))
     v["phone"] = ""
     if phone:
         v["phone"], problem = normalise_phone(phone)
         if problem:
             err.append(("phone", "Điện thoại: " + problem))
-    v["email"] = _text(raw.get("email"))
+    v["email"] = cell_text(raw.get("email"))
     if v["email"]:
         try:
             validate_email(v["email"])
         except ValidationError:
             err.append(("email", f"Email «{v['email']}» không hợp lệ."))
-    v["contact_persons"] = _text(raw.get("contact_persons"))
-    v["country"] = _text(raw.get("country")).upper()
+    v["contact_persons"] = cell_text(raw.get("contact_persons"))
+    v["country"] = cell_text(raw.get("country")).upper()
     if kind == DonorKind.FOREIGN_NGO and (len(v["country"]) != 2 or not v["country"].isalpha()
                                           or v["country"] == "VN"):
         err.append(("country", "Quốc gia: bắt buộc với tổ chức nước ngoài (mã ISO hai chữ "
@@ -325,18 +317,18 @@ def _parse(row: Row) -> None:
     except ValueError as exc:
         err.append(("amount", f"Số tiền cam kết: {exc}"))
         v["amount"] = None
-    v["in_kind"] = " ".join(_text(raw.get("in_kind")).split())
+    v["in_kind"] = " ".join(cell_text(raw.get("in_kind")).split())
     v["pledged_on"] = None
     pledged = raw.get("pledged_on")
     if isinstance(pledged, datetime):
         v["pledged_on"] = pledged.date()
     elif isinstance(pledged, date):
         v["pledged_on"] = pledged
-    elif _text(pledged):
+    elif cell_text(pledged):
         try:
-            parsed = parse_partial_date(_text(pledged))
+            parsed = parse_partial_date(cell_text(pledged))
             if parsed.precision != DAY:
-                raise InvalidDate(f"Ngày cam kết «{_text(pledged)}» phải đủ ngày/tháng/năm.")
+                raise InvalidDate(f"Ngày cam kết «{cell_text(pledged)}» phải đủ ngày/tháng/năm.")
             v["pledged_on"] = parsed.value
         except InvalidDate as exc:
             err.append(("pledged_on", str(exc)))
@@ -347,21 +339,21 @@ def _parse(row: Row) -> None:
 def _display(row: Row) -> str | None:
     """None when the file says nothing, so a matched donor keeps its own wish."""
     if "display" in row.raw:
-        text = fold(_text(row.raw["display"]))
+        text = fold(cell_text(row.raw["display"]))
         if text in NAMED_WORDS:
             return Display.NAMED if text else None
         if text in ANONYMOUS_WORDS:
             return Display.ANONYMOUS
-        row.errors.append(("display", f"Hiển thị «{_text(row.raw['display'])}» không rõ; "
+        row.errors.append(("display", f"Hiển thị «{cell_text(row.raw['display'])}» không rõ; "
                                       "dùng «Công khai» hoặc «Ẩn danh»."))
         return None
     if "anonymous" in row.raw:
-        text = fold(_text(row.raw["anonymous"]))
+        text = fold(cell_text(row.raw["anonymous"]))
         if text in _TRUE:
             return Display.ANONYMOUS
         if text in _FALSE:
             return Display.NAMED if text else None
-        row.errors.append(("anonymous", f"Ẩn danh «{_text(row.raw['anonymous'])}» không rõ; "
+        row.errors.append(("anonymous", f"Ẩn danh «{cell_text(row.raw['anonymous'])}» không rõ; "
                                         "dùng «x»/«Có» hoặc để trống."))
     return None
 
@@ -527,7 +519,7 @@ def rejects_xlsx(report: Report) -> bytes:
     """The rejected rows as they were written, with the row number and a «Lỗi» column."""
     columns = list(report.columns)
     headers = ["Dòng", *(report.columns[c] for c in columns), "Lỗi"]
-    rows = [[r.number, *(_text(r.raw.get(c)) for c in columns),
+    rows = [[r.number, *(cell_text(r.raw.get(c)) for c in columns),
              "; ".join(f"{LABELS.get(f, f)}: {m}" for f, m in r.errors)]
             for r in report.rows if r.outcome == "rejected"]
     return write_xlsx(headers, rows, title="Dòng bị từ chối")
