@@ -3,6 +3,8 @@ refuses it at the database too."""
 
 from django.db import models
 
+from ansinh.core.fields import UncheckedJSONField
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", "Tạo mới"
@@ -35,7 +37,7 @@ class AuditEvent(models.Model):
     object_id = models.BigIntegerField(null=True, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
     # {"field": [old, new]} for updates; {"field": value} for creates; fields read for reads.
-    changes = models.JSONField(default=dict, blank=True)
+    changes = UncheckedJSONField(default=dict, blank=True)
     # Where the record lives, so the log itself is scoped by area like everything else.
     commune = models.ForeignKey(
         "geo.AdminUnit", null=True, blank=True, on_delete=models.DO_NOTHING,

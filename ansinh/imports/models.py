@@ -4,6 +4,8 @@ apply step and the rejects report all work from the same stored data."""
 from django.conf import settings
 from django.db import models
 
+from ansinh.core.fields import UncheckedJSONField
+
 
 class BatchStatus(models.TextChoices):
     STAGED = "staged", "Đã tải lên"
@@ -110,18 +112,18 @@ class ImportRow(models.Model):
                               db_index=False, db_constraint=False)
     # The row number Excel shows (1-based, counting title and header rows).
     row_number = models.PositiveIntegerField()
-    raw = models.JSONField(default=list)
+    raw = UncheckedJSONField(default=list)
     id_number = models.TextField(blank=True)
     commune_id = models.BigIntegerField(null=True, blank=True)
     household_code = models.TextField(blank=True)
-    parsed_values = models.JSONField(default=list)
+    parsed_values = UncheckedJSONField(default=list)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    errors = models.JSONField(default=list)  # [{"field": ..., "message": ...}]
+    errors = UncheckedJSONField(default=list)  # [{"field": ..., "message": ...}]
     # How many of `errors` the row shows by itself; the others come from other rows or the
     # registry and are recomputed when the batch is planned again.
     local_errors = models.PositiveSmallIntegerField(default=0)
-    diff = models.JSONField(default=dict)  # {"field": [old, new]} as the preview shows it
-    changes = models.JSONField(default=dict)  # {"field": [old, new]} as stored and audited
+    diff = UncheckedJSONField(default=dict)  # {"field": [old, new]} as the preview shows it
+    changes = UncheckedJSONField(default=dict)  # {"field": [old, new]} as stored and audited
     # The registry person the row updates or leaves unchanged, or the id reserved for the
     # person it creates; and the registry household (existing or reserved) it belongs to.
     target_person_id = models.BigIntegerField(null=True, blank=True)
@@ -161,7 +163,7 @@ class ImportHousehold(models.Model):
     address = models.TextField(blank=True)
     poverty_status = models.CharField(max_length=10, blank=True)
     head_person_id = models.BigIntegerField(null=True, blank=True)
-    changes = models.JSONField(default=dict)  # {"field": [old, new]} for an existing household
+    changes = UncheckedJSONField(default=dict)  # {"field": [old, new]} for an existing household
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["batch", "household_id"],
