@@ -282,9 +282,9 @@ def assign_ids(staged: Staged, result: Plan, person_ids: list[int],
     # New persons are numbered in the registry's list order (sort key): inserted in that order,
     # the person table and its three sort-key indexes grow at their ends instead of
     # everywhere at once, which makes the insert a third cheaper.
-    sort_keys = staged.values["sort_key"]
-    for i, pk in zip(sorted(result.new_rows(), key=lambda i: (sort_keys[i], i)), person_ids,
-                     strict=True):
+    # (The sort is stable and new_rows() ascending: rows with the same key keep file order.)
+    by_key = sorted(result.new_rows(), key=staged.values["sort_key"].__getitem__)
+    for i, pk in zip(by_key, person_ids, strict=True):
         staged.target[i] = pk
     for i in result.rows:
         staged.household[i] = result.row_household[i].pk

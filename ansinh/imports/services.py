@@ -346,12 +346,19 @@ def _set_counts(batch: ImportBatch, outcomes: list[str]) -> None:
 # Preview and rejects
 
 
+def _of_outcome(rows, outcome: str):
+    """Rows of one outcome. For any outcome but 'new' the query repeats the partial index's
+    condition, which is how SQLite knows the index holds every row asked for."""
+    rows = rows.filter(outcome=outcome)
+    return rows if outcome == Outcome.NEW else rows.exclude(outcome=Outcome.NEW)
+
+
 def import_preview(batch: ImportBatch, outcome: str | None = None, page: int = 1,
                    page_size: int = 50) -> dict:
     """Counts per outcome and one page of rows (optionally of one outcome)."""
     qs = ImportRow.objects.filter(batch=batch)
     if outcome:
-        qs = qs.filter(outcome=outcome)
+        qs = _of_outcome(qs, outcome)
     counts = batch.counts
     total = counts.get(outcome, 0) if outcome else batch.total_rows
     page_size = max(1, min(int(page_size), 500))
@@ -405,7 +412,7 @@ def import_rejects_xlsx(batch: ImportBatch) -> bytes:
                   if f == "id_number"}
 
     def rows():
-        for raw, errors in ImportRow.objects.filter(batch=batch, outcome=Outcome.REJECTED) \
+        for raw, errors in _of_outcome(ImportRow.objects.filter(batch=batch), Outcome.REJECTED) \
                 .order_by("row_number").values_list("raw", "errors").iterator(chunk_size=2000):
             cells = list(raw) + [""] * (len(headers) - len(raw))
             for i in id_columns:
@@ -519,7 +526,7 @@ def _write(batch: ImportBatch, progress: Progress) -> dict:
                             object_repr=object_repr, changes=changes, commune_id=commune_id,
                             province_id=province_id, at=now, ctx=ctx)
 
-    # 1–2. New households (heads come last: their persons do not exist yet), new persons.
+    # 1–2. New households with their heads, then new persons.
     households_created = bulk.apply_new_households(batch.pk, now)
     progress("apply", 1, 4)
     persons_created = bulk.apply_new_persons(batch.pk, now)
@@ -541,8 +548,7 @@ def _write(batch: ImportBatch, progress: Progress) -> dict:
                             h["province_id"]))
     progress("apply", 3, 4)
 
-    # 4. Heads, then the audit rows (a new household's record names its head).
-    bulk.set_household_heads(batch.pk)
+    # 4. The audit rows.
     base = audit(AuditAction.CREATE, "", None, "", {}, None, None)
     audit_rows = (bulk.audit_new_persons(batch.pk, {**base, "object_type": "person"})
                   + bulk.insert_audit(audits)
