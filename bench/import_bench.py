@@ -198,7 +198,7 @@ def main() -> None:
         ("households", last.get("apply:apply:1", t_stage)),
         ("persons", last.get("apply:apply:2", t_stage)),
         ("updates", last.get("apply:apply:3", t_stage)),
-        ("audit", last.get("apply:apply:4", t_stage)),
+        ("heads+audit", last.get("apply:apply:4", t_stage)),
     ], t_stage, t_total) + ")")
     print(f"(b) end to end:      {t_total:7.2f} s  {n / t_total:10,.0f} rows/s   "
           f"(CPU of this process: stage {c_stage:.2f} s, apply {c_total - c_stage:.2f} s)")

@@ -526,7 +526,7 @@ def _write(batch: ImportBatch, progress: Progress) -> dict:
                             object_repr=object_repr, changes=changes, commune_id=commune_id,
                             province_id=province_id, at=now, ctx=ctx)
 
-    # 1–2. New households with their heads, then new persons.
+    # 1–2. New households, then new persons (heads: see bulk.apply_new_households).
     households_created = bulk.apply_new_households(batch.pk, now)
     progress("apply", 1, 4)
     persons_created = bulk.apply_new_persons(batch.pk, now)
@@ -548,7 +548,8 @@ def _write(batch: ImportBatch, progress: Progress) -> dict:
                             h["province_id"]))
     progress("apply", 3, 4)
 
-    # 4. The audit rows.
+    # 4. Heads (SQLite), then the audit rows (a new household's record names its head).
+    bulk.set_household_heads(batch.pk)
     base = audit(AuditAction.CREATE, "", None, "", {}, None, None)
     audit_rows = (bulk.audit_new_persons(batch.pk, {**base, "object_type": "person"})
                   + bulk.insert_audit(audits)

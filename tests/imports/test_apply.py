@@ -132,7 +132,7 @@ def test_apply_is_one_transaction(xlsx, household, users):
     officer = users["commune_officer"]
     batch = stage(officer, xlsx(household()))
     audit_before = AuditEvent.objects.count()
-    # Fails after households and persons are inserted, before the audit rows.
+    # Fails after households and persons are inserted, before heads and audit rows.
     with mock.patch("ansinh.imports.bulk.audit_new_persons",
                     side_effect=RuntimeError("hỏng")), pytest.raises(RuntimeError):
         import_apply(officer, batch)
