@@ -1,29 +1,49 @@
 """/funds/distributions — cycles (đợt phân phối), recipient lists built by criteria or by hand,
 approval by a second user, hand-out with proof, sponsorships (nhận đỡ đầu).
 
+Every endpoint needs the *funds* right somewhere, as the fund's pages do (403 otherwise, e.g.
+for a commune officer or an auditor); a record outside the caller's area is 404, and a write
+on a record of an area where the caller lacks *funds* is 403.
+
 Recipients are shown as name, year of birth, household and commune; the reason a person
 qualified is masked when it is protected (orphan, disability) unless the caller holds the
 *sensitive* right on his area.
 """
 
+import functools
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from ansinh.access.scoping import allows
-from ansinh.distributions import selectors, services
+from ansinh.access.scoping import allows, can
+from ansinh.distributions import handouts, selectors, services
 from ansinh.distributions.choices import SENSITIVE_BASES, ProofKind
 from ansinh.distributions.models import Cycle, RecipientList
 from ansinh.registry.selectors import households_for, persons_for
 
-from .common import Limit, Offset, PathId, get_in_area, paginate
+from .common import Limit, Offset, PathId, commune_by_code, get_in_area, paginate
 from .errors import error_responses, invalid
 from .schemas.common import Id, InputSchema, Page, Text
 
 router = Router(tags=["Phân phối hỗ trợ"])
+
+
+def _fund_staff_only(operation):
+    """Applied to every endpoint below: the caller must hold *funds* somewhere."""
+    @functools.wraps(operation)
+    def checked(request, *args, **kwargs):
+        if not can(request.auth, "funds"):
+            raise PermissionDenied("Bạn không có quyền quỹ an sinh xã hội (funds) ở địa bàn "
+                                   "nào.")
+        return operation(request, *args, **kwargs)
+    return checked
+
+
+router.add_decorator(_fund_staff_only)
 
 ERRORS = error_responses()
 
@@ -121,6 +141,19 @@ class AddIn(InputSchema):
 
 class NoteIn(InputSchema):
     note: Text(300) = ""
+
+
+class CancelIn(InputSchema):
+    reason: Text(300) = Field("", description="Lý do hủy (bắt buộc): đã mất, chuyển đi, "
+                                              "từ chối…")
+
+
+class HandoutListOut(Schema):
+    handed_out: int = Field(description="Số người được ghi nhận đã phát lần này")
+    already_handed_out: int = Field(description="Đã nhận từ trước, bỏ qua")
+    not_printed: int = Field(description="Danh sách chưa in danh sách ký nhận, bỏ qua")
+    deceased: int = Field(description="Người nhận đã mất trước ngày phát, bỏ qua")
+    cash: int = Field(description="Tổng tiền đã phát lần này (đồng)")
 
 
 def _cycles(user):
@@ -263,11 +296,39 @@ def signature_list(request: HttpRequest, list_id: PathId):
              summary="Ghi nhận đã phát, kèm minh chứng")
 def hand_out(request: HttpRequest, recipient_id: PathId,
              proof_kind: Form[ProofKind], handed_out_on: Form[date | None] = None,
-             note: Form[str] = "", photo: File[UploadedFile] | None = None):
+             note: Form[str] = "", photo: File[UploadedFile] = None):
     """Multipart form. `proof_kind`: `signature` (the list's signature sheet was printed) or
     `photo` (with the `photo` file). Issues the package's goods from the warehouse."""
     line = get_in_area(selectors.recipient_list(request.auth), recipient_id, "người nhận")
     services.handout_record(request.auth, line, proof_kind=str(proof_kind.value), photo=photo,
                             handed_out_on=handed_out_on, note=note)
+    line = selectors.recipient_list(request.auth).get(pk=line.pk)
+    return selectors.recipient_row(request.auth, line)
+
+
+@router.post("/cycles/{cycle_id}/hand-out", response={200: HandoutListOut, **ERRORS},
+             summary="Ghi nhận đã phát cả danh sách đã ký")
+def hand_out_list(request: HttpRequest, cycle_id: PathId,
+                  proof: File[UploadedFile] = None, commune_code: Form[str] = "",
+                  handed_out_on: Form[date | None] = None, note: Form[str] = ""):
+    """Multipart form. `proof`: the scanned signed list (PDF or picture, at most 10 MB).
+    Every approved recipient of the cycle (or of `commune_code`) not yet handed out, whose
+    list's signature sheet was printed, is handed out in one transaction, goods issued once
+    per recipient; those already handed out, on an unprinted list or dead by the day are
+    skipped and counted. Nothing is written on a 422."""
+    cycle = _cycle(request, cycle_id)
+    commune = commune_by_code(commune_code.strip()) if commune_code.strip() else None
+    return handouts.handout_record_list(request.auth, cycle, proof=proof, commune=commune,
+                                        handed_out_on=handed_out_on, note=note)
+
+
+@router.post("/recipients/{recipient_id}/cancel", response={200: RecipientOut, **ERRORS},
+             summary="Hủy người nhận chưa nhận, kèm lý do")
+def cancel(request: HttpRequest, recipient_id: PathId, payload: CancelIn):
+    """A recipient not yet handed out (died, moved, refused). After approval his cash goes
+    back to the fund as a dated return of the list's allocation and his goods are free again;
+    a recipient already handed out is 422."""
+    line = get_in_area(selectors.recipient_list(request.auth), recipient_id, "người nhận")
+    services.recipient_cancel(request.auth, line, reason=payload.reason)
     line = selectors.recipient_list(request.auth).get(pk=line.pk)
     return selectors.recipient_row(request.auth, line)

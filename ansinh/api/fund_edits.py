@@ -170,8 +170,9 @@ def create_donor_report(request: HttpRequest, donor_id: PathId,
                         format: Form[str] = "pdf",  # noqa: A002 - the form field's name
                         campaign_id: Form[int | None] = None, note: Form[str] = "",
                         file: File[UploadedFile] = None):
-    """`multipart/form-data`. `kind=donor` generates the donor report (figures up to
-    `period_end`, default `sent_on`) as `format` pdf or xlsx and stores it; `campaign` and
+    """`multipart/form-data`. `kind=donor` generates the donor report (figures of
+    `period_start` (default: the first gift) to `period_end` (default `sent_on`): opening
+    balance, gifts, use, closing balance) as `format` pdf or xlsx and stores it; `campaign` and
     `thanks` store the uploaded `file` as sent (.pdf, .xlsx, .docx). Needs *funds*."""
     user = request.auth
     donor = get_in_area(_donors(user), donor_id, "nhà tài trợ")

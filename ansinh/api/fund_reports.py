@@ -60,10 +60,14 @@ def _get(request, model, pk: int, what: str):
 @router.get("/donors/{donor_id}", response={200: ReportOut, **ERRORS},
             summary="Báo cáo sử dụng tiền tài trợ của một nhà tài trợ")
 def donor(request: HttpRequest, donor_id: PathId, until: date | None = None,
-          format: Format = "json"):
+          format: Format = "json", since: date | None = None):
+    """The period [since, until]: the donor's money in each pot at `since`, the gifts and
+    the donor's part of the spending within it, what is left at `until`. Without `since`,
+    from the first gift; without `until`, up to today."""
     obj = _get(request, Donor, donor_id, "nhà tài trợ")
-    return _answer(donor_report(request.auth, obj, until), format, "donor",
-                   {"donor": obj.pk, "until": str(until or "")}, obj)
+    return _answer(donor_report(request.auth, obj, until, since), format, "donor",
+                   {"donor": obj.pk, "until": str(until or ""), "since": str(since or "")},
+                   obj)
 
 
 @router.get("/campaigns/{campaign_id}", response={200: ReportOut, **ERRORS},

@@ -5,8 +5,11 @@ writes in one transaction and leaves an audit row.
 Serialisation: adding recipients locks the cycle row (so the last service place goes to one
 person only); approving a list locks the list, then the item's stock lots, then (through
 `allocation_prepare`) the fund's balance pot, always in that order; a hand-out locks its line
-and then the lots (in `stock_issue`). Goods promised to approved recipients count as taken
-when the next list is approved, so two lists can never both be promised the last package.
+and then the lots (in `stock_issue`); cancelling an approved recipient locks the fund's pot
+(before any cycle or line, as a snapshot being published does), then the list, then the
+line: no one holding an approved list or a line waits for a pot. Goods
+promised to approved recipients count as taken when the next list is approved, so two lists
+can never both be promised the last package, and a cancelled one frees its goods at once.
 On SQLite, whose writers are serialised by `BEGIN IMMEDIATE`, the locks are no-ops and the
 same checks hold.
 """
@@ -25,6 +28,7 @@ from ansinh.access.scoping import allows, require
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_bulk, audit_record, audit_row
 from ansinh.funds.models import Campaign, Donor, Fund, Restriction
+from ansinh.funds.returns import allocation_return, lock_pot_of
 from ansinh.funds.services import allocation_approve, allocation_prepare
 from ansinh.geo.models import AdminUnit
 from ansinh.registry.choices import Poverty
@@ -367,19 +371,50 @@ def recipient_add(user, cycle: Cycle, *, person: Person | None = None,
 
 @transaction.atomic
 def recipient_cancel(user, line: Recipient, *, reason: str) -> Recipient:
-    """Take a recipient off a list not yet approved (the place goes back to the cycle)."""
+    """Take a recipient off a list, with a reason; the line is kept, marked cancelled.
+
+    Before approval the place simply goes back to the cycle. After approval (the recipient
+    died, moved away or refused before the hand-out) his cash comes back to the fund as a
+    dated return of the list's allocation (hoàn chi), and his goods, no longer promised, are
+    free for the next approval. A package already handed out cannot be cancelled."""
     require(user, "funds", line.cycle)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Lý do hủy: bắt buộc."})
-    line = Recipient.objects.select_for_update().get(pk=line.pk)
-    if line.status != LineStatus.PENDING:
-        raise ValidationError({"status": f"Trạng thái: người nhận đã ở trạng thái "
+    if len(reason) > 300:
+        raise ValidationError({"reason": "Lý do hủy: tối đa 300 ký tự."})
+    allocation = (RecipientList.objects.select_related("allocation")
+                  .get(pk=line.recipient_list_id).allocation)
+    if allocation is not None:
+        # The fund's pot before the list and the line: a snapshot being published holds the
+        # pot while it waits for the cycles, and a hand-out holds its cycle while it waits for
+        # the line, so taking the line first could close a circle.
+        lock_pot_of(allocation)
+    rlist = _locked_list(line.recipient_list)
+    line = (Recipient.objects.select_for_update(of=("self",))
+            .select_related("cycle", "person", "household").get(pk=line.pk))
+    before = line.status
+    if before == LineStatus.APPROVED and rlist.allocation_id != getattr(allocation, "pk", None):
+        raise ValidationError({"status": f"Danh sách số {rlist.number}: vừa được phê duyệt, "
+                                         "hãy tải lại trang và hủy lại."})
+    if before not in (LineStatus.PENDING, LineStatus.APPROVED):
+        raise ValidationError({"status": f"Người nhận {_who(line)}: đang ở trạng thái "
                                          f"«{line.get_status_display()}», không hủy được."})
+    returned = None
+    if before == LineStatus.APPROVED and line.cash and allocation is not None:
+        returned = allocation_return(
+            user, allocation, amount=line.cash, distribution_line_id=line.pk,
+            reason=f"Hủy người nhận {_who(line)}, {line.cycle.name} – danh sách số "
+                   f"{rlist.number}: {reason}"[:300])
     line.status, line.cancel_reason = LineStatus.CANCELLED, reason
     line.save(update_fields=["status", "cancel_reason"])
-    audit_record(AuditAction.UPDATE, line, changes={
-        "status": [LineStatus.PENDING, LineStatus.CANCELLED], "reason": reason})
+    changes = {"status": [before, LineStatus.CANCELLED], "reason": reason}
+    if before == LineStatus.APPROVED:
+        changes |= {"returned_cash": returned.amount if returned else 0,
+                    "allocation_return": returned.pk if returned else None,
+                    "released_goods": [[i, q] for i, q in line.cycle.items.values_list(
+                        "item_id", "quantity")]}
+    audit_record(AuditAction.UPDATE, line, changes=changes)
     return line
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
          name="recipient_add"),
     path("cycles/<int:pk>/recipients/<int:line_pk>/hand-out/", views.HandoutView.as_view(),
          name="handout"),
+    path("cycles/<int:pk>/hand-out/", views.HandoutListView.as_view(), name="handout_list"),
     path("cycles/<int:pk>/recipients/<int:line_pk>/cancel/",
          views.RecipientCancelView.as_view(), name="recipient_cancel"),
     path("cycles/<int:pk>/lists/<int:list_pk>/<str:verb>/", views.ListActionView.as_view(),

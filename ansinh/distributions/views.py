@@ -1,8 +1,10 @@
 """Pages of distributions: cycles, their recipient lists, approval, hand-out with proof, the
 signature list, sponsorships.
 
-Thin: a record is looked up among what the user may view (another area is a 404), one
-service is called, and a refusal comes back as a message on the cycle's page.
+Every page asks for the `funds` right somewhere, as the other pages of the fund do (a commune
+officer or an auditor without it gets 403). Thin: a record is looked up among what the user
+may view (another area is a 404), one service is called (which checks `funds` on the
+record's area, 403), and a refusal comes back as a message on the cycle's page.
 """
 
 from __future__ import annotations
@@ -12,15 +14,24 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ansinh.access.scoping import allows, can
+from ansinh.core.money_words import format_vnd
 from ansinh.registry.selectors import households_for, persons_for
 from ansinh.web.mixins import AreaMixin
 
-from . import selectors, services
+from . import handouts, selectors, services
 from .choices import LineStatus, ListStatus
-from .forms import AddRecipientForm, CycleForm, HandoutForm, NoteForm, SponsorshipForm
+from .forms import (
+    AddRecipientForm,
+    CycleForm,
+    HandoutForm,
+    HandoutListForm,
+    NoteForm,
+    SponsorshipForm,
+)
 from .models import Recipient
 
 
@@ -30,6 +41,8 @@ def _refused(request, exc: ValidationError) -> None:
 
 
 class CycleListView(AreaMixin, View):
+    action = "funds"
+
     def get(self, request, form=None):
         user = request.user
         cycles = list(selectors.cycle_list(user))
@@ -50,13 +63,15 @@ class CycleListView(AreaMixin, View):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, f"Đã mở đợt «{cycle}».")
+                messages.success(request, _("Đã mở đợt «%(cycle)s».") % {"cycle": cycle})
                 return HttpResponseRedirect(reverse("distributions:cycle_detail",
                                                     args=[cycle.pk]))
         return self.get(request, form=form)
 
 
 class CycleMixin(AreaMixin):
+    action = "funds"
+
     def prepare(self, request, pk, *args, **kwargs):
         self.cycle = get_object_or_404(selectors.cycle_list(request.user), pk=pk)
 
@@ -78,6 +93,7 @@ class CycleDetailView(CycleMixin, View):
             "can_approve": allows(user, "fund_approve", cycle),
             "add_form": AddRecipientForm(), "note_form": NoteForm(),
             "handout_form": HandoutForm(), "approved": LineStatus.APPROVED,
+            "handout_list_form": HandoutListForm(cycle=cycle, auto_id="handout-list-%s"),
             "pending": LineStatus.PENDING, "draft": ListStatus.DRAFT,
             "submitted": ListStatus.SUBMITTED, "approved_list": ListStatus.APPROVED,
         })
@@ -92,8 +108,8 @@ class CycleBuildView(CycleMixin, View):
         except ValidationError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, f"Đã thêm {added} người nhận vào danh sách số "
-                                      f"{rlist.number}.")
+            messages.success(request, _("Đã thêm %(added)s người nhận vào danh sách số "
+                                        "%(number)s.") % {"added": added, "number": rlist.number})
         return self.back()
 
 
@@ -103,15 +119,15 @@ class RecipientAddView(CycleMixin, View):
     def post(self, request, pk):
         form = AddRecipientForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Thông tin người nhận không hợp lệ.")
+            messages.error(request, _("Thông tin người nhận không hợp lệ."))
             return self.back()
         d = form.cleaned_data
         person = household = None
         if d["id_number"]:
             person = persons_for(request.user).filter(id_number=d["id_number"].strip()).first()
             if person is None:
-                messages.error(request, f"Không có người có số định danh {d['id_number']} "
-                                        "trong địa bàn của bạn.")
+                messages.error(request, _("Không có người có số định danh %(number)s trong địa "
+                                          "bàn của bạn.") % {"number": d["id_number"]})
                 return self.back()
         elif d["household_code"]:
             households = households_for(request.user).filter(code=d["household_code"].strip())
@@ -119,10 +135,11 @@ class RecipientAddView(CycleMixin, View):
                 households = households.filter(commune_id=self.cycle.commune_id)
             household = households.first() if households.count() == 1 else None
             if household is None:
-                messages.error(request, f"Không tìm được đúng một hộ mã {d['household_code']}.")
+                messages.error(request, _("Không tìm được đúng một hộ mã %(code)s.")
+                               % {"code": d["household_code"]})
                 return self.back()
         else:
-            messages.error(request, "Nhập số định danh hoặc mã hộ.")
+            messages.error(request, _("Nhập số định danh hoặc mã hộ."))
             return self.back()
         try:
             services.recipient_add(request.user, self.cycle, person=person, household=household,
@@ -130,7 +147,7 @@ class RecipientAddView(CycleMixin, View):
         except ValidationError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, "Đã thêm người nhận.")
+            messages.success(request, _("Đã thêm người nhận."))
         return self.back()
 
 
@@ -138,8 +155,8 @@ class ListActionView(CycleMixin, View):
     """Submit, approve or reject one of the cycle's lists."""
 
     action = "funds"
-    verbs = {"submit": "Đã gửi duyệt danh sách.", "approve": "Đã phê duyệt danh sách.",
-             "reject": "Đã từ chối danh sách."}
+    verbs = {"submit": _("Đã gửi duyệt danh sách."), "approve": _("Đã phê duyệt danh sách."),
+             "reject": _("Đã từ chối danh sách.")}
 
     def post(self, request, pk, list_pk, verb):
         if verb not in self.verbs:
@@ -186,7 +203,7 @@ class HandoutView(CycleMixin, View):
                                  pk=line_pk)
         form = HandoutForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, "Minh chứng không hợp lệ.")
+            messages.error(request, _("Minh chứng không hợp lệ."))
             return self.back()
         d = form.cleaned_data
         try:
@@ -195,7 +212,40 @@ class HandoutView(CycleMixin, View):
         except ValidationError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, "Đã ghi nhận phát quà.")
+            messages.success(request, _("Đã ghi nhận phát quà."))
+        return self.back()
+
+
+class HandoutListView(CycleMixin, View):
+    """The hand-out of every approved recipient of the cycle (or of one commune) at once,
+    with the scanned signed list as proof."""
+
+    action = "funds"
+
+    def post(self, request, pk):
+        form = HandoutListForm(request.POST, request.FILES, cycle=self.cycle)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+            return self.back()
+        d = form.cleaned_data
+        try:
+            counts = handouts.handout_record_list(
+                request.user, self.cycle, proof=d["proof"], commune=d["commune"],
+                handed_out_on=d["handed_out_on"], note=d["note"])
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            skipped = [what % {"n": n} for n, what in (
+                (counts["already_handed_out"], _("%(n)s đã nhận trước đó")),
+                (counts["not_printed"], _("%(n)s chưa in danh sách ký nhận")),
+                (counts["deceased"], _("%(n)s đã mất"))) if n]
+            done = {"n": counts["handed_out"], "skipped": ", ".join(skipped)}
+            messages.success(request, _("Đã ghi nhận phát cho %(n)s người nhận (bỏ qua: "
+                                        "%(skipped)s).") % done if skipped
+                             else _("Đã ghi nhận phát cho %(n)s người nhận.") % done)
         return self.back()
 
 
@@ -205,13 +255,22 @@ class RecipientCancelView(CycleMixin, View):
     def post(self, request, pk, line_pk):
         line = get_object_or_404(Recipient.objects.filter(cycle=self.cycle), pk=line_pk)
         try:
-            services.recipient_cancel(request.user, line, reason=request.POST.get("reason", ""))
+            line = services.recipient_cancel(request.user, line,
+                                             reason=request.POST.get("reason", ""))
         except ValidationError as exc:
             _refused(request, exc)
+        else:
+            returned = line.cash if line.recipient_list.allocation_id else 0
+            message = _("Đã hủy người nhận.")
+            if returned:
+                message += " " + _("%(amount)s hoàn lại quỹ.") % {"amount": format_vnd(returned)}
+            messages.success(request, message)
         return self.back()
 
 
 class SponsorshipListView(AreaMixin, View):
+    action = "funds"
+
     def get(self, request, form=None):
         user = request.user
         if form is None and can(user, "funds"):
@@ -230,7 +289,7 @@ class SponsorshipListView(AreaMixin, View):
                 code=d["household_code"].strip(), commune__code=d["commune_code"].strip()
             ).first()
             if household is None:
-                form.add_error("household_code", "Không có hộ này trong địa bàn của bạn.")
+                form.add_error("household_code", _("Không có hộ này trong địa bàn của bạn."))
             else:
                 try:
                     services.sponsorship_create(
@@ -241,7 +300,7 @@ class SponsorshipListView(AreaMixin, View):
                     for field, errors in exc.message_dict.items():
                         form.add_error(field if field in form.fields else None, errors)
                 else:
-                    messages.success(request, "Đã ghi nhận việc nhận đỡ đầu.")
+                    messages.success(request, _("Đã ghi nhận việc nhận đỡ đầu."))
                     return HttpResponseRedirect(reverse("distributions:sponsorship_list"))
         return self.get(request, form=form)
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
-from ansinh.core.money_words import format_vnd
+from ansinh.web.templatetags.ansinh import num
 
 WIDTH = 720
 LABEL_HEIGHT = 18
@@ -22,27 +24,37 @@ LEGEND_HEIGHT = 26
 VALUE_SPACE = 150  # room right of the longest bar for its amount
 
 SERIES = (
-    ("received", "Đã nhận", "#1e7b34"),
-    ("pledged", "Đã cam kết", "#c98a00"),
-    ("target", "Mục tiêu", "#8a96a3"),
+    ("received", _("Đã nhận"), "#1e7b34"),
+    ("pledged", _("Đã cam kết"), "#c98a00"),
+    ("target", _("Mục tiêu"), "#8a96a3"),
 )
 
 
+def _exact(amount: int) -> str:
+    """12.500.000 đ in Vietnamese, 12,500,000 đ in English."""
+    return f"{num(amount)} đ"
+
+
 def _short(amount: int) -> str:
-    """Amount as officers say it on a chart: 5,2 tỷ, 350 triệu, 12.500.000 đ."""
-    if amount >= 1_000_000_000:
-        return f"{amount / 1_000_000_000:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " tỷ"
-    if amount >= 1_000_000:
-        return f"{amount / 1_000_000:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " triệu"
-    return format_vnd(amount)
+    """Amount as officers say it on a chart: 5,2 tỷ, 350 triệu, 12.500.000 đ (in English
+    5.2 billion, 350 million, 12,500,000 đ)."""
+    for size, words in ((1_000_000_000, gettext("%(n)s tỷ")),
+                        (1_000_000, gettext("%(n)s triệu"))):
+        if amount >= size:
+            figure = f"{amount / size:.1f}".rstrip("0").rstrip(".")
+            if not (get_language() or "vi").startswith("en"):
+                figure = figure.replace(".", ",")
+            return words % {"n": figure}
+    return _exact(amount)
 
 
-def campaign_progress_svg(rows: list[dict], *, title: str = "Tiến độ vận động",
+def campaign_progress_svg(rows: list[dict], *, title: str = "",
                           chart_id: str = "campaign-progress") -> SafeString:
     """rows: dicts with name, received, pledged and target (None when the campaign has none).
     Returns an empty string when there is nothing to draw."""
     if not rows:
         return mark_safe("")
+    title = title or gettext("Tiến độ vận động")
     top = max(max(r["received"] or 0, r["pledged"] or 0, r["target"] or 0) for r in rows) or 1
     scale = (WIDTH - VALUE_SPACE) / top
     group = LABEL_HEIGHT + 3 * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
@@ -53,6 +65,8 @@ def campaign_progress_svg(rows: list[dict], *, title: str = "Tiến độ vận 
         f'id="{chart_id}" aria-labelledby="{chart_id}-title" font-family="system-ui, sans-serif" font-size="12">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
     ]
+    not_set = gettext("%(label)s: không đặt")
+    of_target = gettext("%(share)s%% mục tiêu")
     x = 0
     for _key, label, colour in SERIES:
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>'
@@ -65,11 +79,11 @@ def campaign_progress_svg(rows: list[dict], *, title: str = "Tiến độ vận 
         for key, label, colour in SERIES:
             amount = row.get(key)
             if amount is None:
-                parts.append(f'<text x="0" y="{bar_y + 11}" fill="#5b6775">{label}: '
-                             f'không đặt</text>')
+                parts.append(f'<text x="0" y="{bar_y + 11}" fill="#5b6775">'
+                             f'{escape(not_set % {"label": label})}</text>')
             else:
                 width = max(round(amount * scale), 1 if amount else 0)
-                exact = escape(f"{label}: {format_vnd(amount)}")
+                exact = escape(f"{label}: {_exact(amount)}")
                 parts.append(
                     f'<rect class="bar-{key}" x="0" y="{bar_y}" width="{width}" '
                     f'height="{BAR_HEIGHT}" fill="{colour}"><title>{exact}</title></rect>'
@@ -78,7 +92,7 @@ def campaign_progress_svg(rows: list[dict], *, title: str = "Tiến độ vận 
         if row.get("target"):
             share = round(100 * (row["received"] or 0) / row["target"])
             parts.append(f'<text x="{WIDTH}" y="{y + 13}" text-anchor="end" fill="#5b6775">'
-                         f'{share}% mục tiêu</text>')
+                         f'{escape(of_target % {"share": share})}</text>')
         y += group
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text from data went through escape()

@@ -64,11 +64,14 @@ def _uploaded(upload) -> StoredFile:
     return StoredFile(content, name, UPLOAD_TYPES[ext])
 
 
-def _generated(user, donor: Donor, period_end: date, fmt: str, sent_on: date) -> StoredFile:
+def _generated(user, donor: Donor, period_start: date | None, period_end: date, fmt: str,
+               sent_on: date) -> StoredFile:
     if fmt not in FORMATS:
         raise ValidationError({"format": "Định dạng: chọn pdf hoặc xlsx."})
-    report = donor_report(user, donor, period_end)
-    name = f"bao-cao-{_slug(donor.name)}-den-{period_end:%Y%m%d}-gui-{sent_on:%Y%m%d}.{fmt}"
+    report = donor_report(user, donor, period_end, period_start)
+    since = f"tu-{period_start:%Y%m%d}-" if period_start else ""
+    name = (f"bao-cao-{_slug(donor.name)}-{since}den-{period_end:%Y%m%d}-gui-{sent_on:%Y%m%d}"
+            f".{fmt}")
     return StoredFile(render(report, fmt), name, FORMATS[fmt])
 
 
@@ -77,8 +80,9 @@ def donor_report_record(user, donor: Donor, *, sent_on: date, channel: str,
                         period_start: date | None = None, fmt: str = "pdf",
                         campaign: Campaign | None = None, note: str = "",
                         upload=None) -> DonorReport:
-    """Record a report sent to `donor`. A donor report is generated here (figures up to
-    `period_end`) in `fmt`; a campaign report or thank-you letter is the uploaded file."""
+    """Record a report sent to `donor`. A donor report is generated here (figures of
+    [`period_start`, `period_end`], from the first gift when no start is given) in `fmt`; a
+    campaign report or thank-you letter is the uploaded file."""
     require(user, "funds", donor)
     today = timezone.localdate()
     if kind not in DonorReportKind.values:
@@ -107,7 +111,7 @@ def donor_report_record(user, donor: Donor, *, sent_on: date, channel: str,
         if upload is not None:
             raise ValidationError({"file": "Tệp đã gửi: báo cáo nhà tài trợ do hệ thống lập, "
                                            "không tải lên."})
-        stored = _generated(user, donor, period_end, fmt, sent_on)
+        stored = _generated(user, donor, period_start, period_end, fmt, sent_on)
     else:
         stored = _uploaded(upload)
     return _save(user, donor, stored, kind=kind, campaign=campaign, period_start=period_start,

@@ -186,6 +186,42 @@ class Pledge(models.Model):
         return self.cancelled_on is not None
 
 
+class PledgeRevision(models.Model):
+    """A pledge as it stood until an edit replaced it, written by the edit in the same
+    transaction. The figures of a past moment (a published snapshot) take each pledge from
+    the earliest revision superseded after that moment, or from the pledge row when none
+    was: the row holds only the latest version. Never changed or deleted."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="revisions")
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    amount = models.BigIntegerField(null=True, blank=True)
+    in_kind = models.TextField(blank=True)
+    pledged_on = models.DateField()
+    superseded_at = models.DateTimeField()
+    superseded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "phiên bản cam kết tài trợ"
+        indexes = [models.Index(fields=["superseded_at", "pledge"],
+                                name="pledge_revision_moment")]
+
+    def __str__(self) -> str:
+        return f"Cam kết #{self.pledge_id} đến {self.superseded_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("Phiên bản cũ của cam kết không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("Phiên bản cũ của cam kết không được xóa.")
+
+
 def donor_report_path(instance, filename: str) -> str:
     return f"funds/donor-reports/{instance.donor_id}/{filename}"
 
@@ -474,6 +510,55 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"Chi #{self.pk}: {self.purpose}"
+
+
+class AllocationReturn(models.Model):
+    """Hoàn chi: part of an approved allocation that was not used (a recipient of a
+    distribution died, moved away or refused before the hand-out) goes back to its pot.
+
+    The allocation itself is never edited: spending is approved allocations less their
+    returns, each return dated, so a month already reported and a snapshot already published
+    stay as they were and the return shows in the month of its own date. Append-only."""
+
+    scope_fields = ("commune", "province")
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.PROTECT, related_name="returns",
+                                   verbose_name="Khoản chi")
+    # The allocation's pot, repeated so balances and statements group returns like receipts.
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="Quỹ")
+    restriction = models.ForeignKey(Restriction, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="Hạn chế sử dụng")
+    amount = models.BigIntegerField("Số tiền hoàn (đồng)")
+    returned_on = models.DateField("Ngày hoàn")
+    reason = models.CharField("Lý do hoàn", max_length=300)
+    # The distribution line whose share comes back (a plain id: distributions depend on funds).
+    distribution_line_id = models.BigIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    commune, province = area_fields()
+
+    class Meta:
+        verbose_name = "khoản hoàn chi"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_return_positive"),
+            models.UniqueConstraint(fields=["distribution_line_id"],
+                                    condition=Q(distribution_line_id__isnull=False),
+                                    name="allocation_return_once_per_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hoàn chi #{self.allocation_id}: {self.amount} đ"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("Khoản hoàn chi không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("Khoản hoàn chi không được xóa.")
 
 
 # ---------------------------------------------------------------------------- in-kind receipts

@@ -17,6 +17,7 @@ from ansinh.core.text import fold
 from .choices import AllocationStatus, Display, ReceiptKind, ReceiptStatus
 from .models import (
     Allocation,
+    AllocationReturn,
     Campaign,
     Donor,
     Fund,
@@ -99,7 +100,7 @@ def _sum(qs, field: str = "amount") -> int:
 @dataclass(frozen=True)
 class Balance:
     received: int  # issued receipt lines, reversals taken out
-    spent: int  # approved allocations
+    spent: int  # approved allocations, less what came back of them (hoàn chi)
     reserved: int  # allocations waiting for approval
 
     @property
@@ -112,11 +113,13 @@ def balance_of(fund_id: int, restriction_id: int | None, *,
     """The balance of one pot. Writers call it while holding the pot's `BalanceLock`."""
     lines = _net_receipt_lines().filter(fund_id=fund_id, restriction_id=restriction_id)
     allocations = Allocation.objects.filter(fund_id=fund_id, restriction_id=restriction_id)
+    returns = AllocationReturn.objects.filter(fund_id=fund_id, restriction_id=restriction_id)
     if exclude_allocation is not None:
         allocations = allocations.exclude(pk=exclude_allocation)
+        returns = returns.exclude(allocation_id=exclude_allocation)
     return Balance(
         received=_sum(lines),
-        spent=_sum(allocations.filter(status=AllocationStatus.APPROVED)),
+        spent=_sum(allocations.filter(status=AllocationStatus.APPROVED)) - _sum(returns),
         reserved=_sum(allocations.filter(status=AllocationStatus.PENDING)),
     )
 
@@ -142,6 +145,9 @@ def fund_balances(user, fund: Fund | None = None) -> list[dict]:
                 .values("fund_id", "restriction_id", "status").annotate(s=Sum("amount"))):
         key = "spent" if row["status"] == AllocationStatus.APPROVED else "reserved"
         pot(row["fund_id"], row["restriction_id"])[key] += row["s"]
+    for row in (AllocationReturn.objects.filter(fund_id__in=fund_ids)
+                .values("fund_id", "restriction_id").annotate(s=Sum("amount"))):
+        pot(row["fund_id"], row["restriction_id"])["spent"] -= row["s"]
     for p in pots.values():
         p["available"] = p["received"] - p["spent"] - p["reserved"]
     return sorted(pots.values(), key=lambda p: (p["fund_id"], p["restriction_id"] or 0))

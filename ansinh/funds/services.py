@@ -55,6 +55,7 @@ from .models import (
     ReceiptReversal,
     Restriction,
 )
+from .pledge_history import lock_targets, pledge_revise
 
 DONOR_FIELDS = ("kind", "name", "country", "currency", "contact_persons", "tax_code", "phone",
                 "email", "bank_account", "bank_name", "display")
@@ -268,6 +269,7 @@ def pledge_create(user, *, donor: Donor, pledged_on: date, amount: int | None = 
     if amount is not None:
         _positive(amount, "amount", "Số tiền cam kết")
     _not_future(pledged_on, "pledged_on", "Ngày cam kết")
+    lock_targets(campaign, fund)  # a snapshot being published waits, see pledge_history
     pledge = Pledge.objects.create(donor=donor, campaign=campaign, fund=fund, amount=amount,
                                    in_kind=in_kind.strip(), pledged_on=pledged_on,
                                    commune=owner.commune, province=owner.province,
@@ -508,6 +510,10 @@ def pledge_update(user, pledge: Pledge, **changes) -> Pledge:
             field = "campaign" if "campaign" in changed else "fund"
             raise ValidationError({field: "Cam kết: đã có biên nhận theo cam kết này, không "
                                           "được đổi chiến dịch hay quỹ."})
+    if changed:
+        # The version replaced is kept for the figures frozen before this edit.
+        lock_targets(pledge.campaign, pledge.fund, campaign, fund)
+        pledge_revise(user, pledge)
     for f, (_, new) in changed.items():
         setattr(pledge, f, new)
     pledge.full_clean()
@@ -531,6 +537,7 @@ def pledge_cancel(user, pledge: Pledge, *, reason: str,
     if cancelled_on < pledge.pledged_on:
         raise ValidationError({"cancelled_on": "Ngày hủy cam kết: không được trước ngày cam "
                                                "kết."})
+    lock_targets(pledge.campaign, pledge.fund)  # see pledge_history
     pledge.cancelled_on = cancelled_on
     pledge.cancel_reason = reason.strip()
     pledge.cancelled_by = user
@@ -596,10 +603,11 @@ def _clean_line(user, receipt_fund: Fund, line: dict, index: int) -> ReceiptLine
     return ReceiptLine(fund=fund, restriction=restriction, campaign=campaign, amount=amount)
 
 
-def _clean_cash(user, v: dict) -> list[ReceiptLine]:
+def _clean_cash(user, v: dict, *, cancelled: dict | None = None) -> list[ReceiptLine]:
     """Check the head and lines of a cash receipt (`v` holds the receipt's fields, objects
     for the relations, "lines" as dicts) and normalise `v` in place; return the unsaved
-    lines. One place for the rules of a draft, whether created or edited."""
+    lines. One place for the rules of a draft, whether created, edited or issued in bulk
+    (`cancelled`: pledge id → cancellation date, read by the caller for all its drafts)."""
     fund, donor, pledge = v["fund"], v["donor"], v.get("pledge")
     require(user, "funds", fund)
     require(user, "funds", donor)
@@ -624,8 +632,9 @@ def _clean_cash(user, v: dict) -> list[ReceiptLine]:
         if pledge.donor_id != donor.pk:
             raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
         # Read from the database: the caller's copy may predate a cancellation.
-        cancelled_on = Pledge.objects.filter(pk=pledge.pk).values_list("cancelled_on",
-                                                                      flat=True).first()
+        cancelled_on = (cancelled.get(pledge.pk) if cancelled is not None else
+                        Pledge.objects.filter(pk=pledge.pk).values_list("cancelled_on",
+                                                                       flat=True).first())
         if cancelled_on is not None:
             raise ValidationError({"pledge": f"Cam kết: đã hủy ngày {cancelled_on:%d/%m/%Y}."})
     if not v.get("lines"):
@@ -741,16 +750,34 @@ def receipt_update(user, receipt: Receipt, **changes) -> Receipt:
     return receipt
 
 
-def _next_receipt_number(fund: Fund, year: int) -> tuple[int, str]:
+def receipt_number(fund: Fund, year: int, sequence: int) -> str:
+    return f"{sequence:05d}/{year}/BN-{fund.code}"
+
+
+def _take_receipt_numbers(fund: Fund, year: int, count: int = 1) -> int:
+    """Take `count` consecutive numbers of the fund's series for the year under the
+    counter's row lock (held until the transaction ends); return the first."""
     try:
         with transaction.atomic():
             ReceiptCounter.objects.get_or_create(fund=fund, year=year)
     except IntegrityError:
         pass  # created by a concurrent issuer a moment ago
     counter = ReceiptCounter.objects.select_for_update().get(fund=fund, year=year)
-    counter.last += 1
+    counter.last += count
     counter.save(update_fields=["last"])
-    return counter.last, f"{counter.last:05d}/{year}/BN-{fund.code}"
+    return counter.last - count + 1
+
+
+def _next_receipt_number(fund: Fund, year: int) -> tuple[int, str]:
+    sequence = _take_receipt_numbers(fund, year)
+    return sequence, receipt_number(fund, year, sequence)
+
+
+def _check_aid_approval(receipt: Receipt) -> None:
+    if _is_foreign_aid(receipt) and not receipt.aid_approval_ref:
+        raise ValidationError({"aid_approval_ref": "Số quyết định phê duyệt viện trợ: bắt buộc "
+                                                   "với viện trợ nước ngoài (Nghị định "
+                                                   "313/2025/NĐ-CP, trước đây 80/2020)."})
 
 
 @transaction.atomic
@@ -768,10 +795,7 @@ def receipt_issue(user, receipt: Receipt) -> Receipt:
     lines = list(receipt.lines.all())  # money lines; goods and services receipts have none
     if in_kind.lines_total(receipt) != receipt.total:
         raise ValidationError({"lines": "Các dòng phân bổ: không khớp tổng số tiền."})
-    if _is_foreign_aid(receipt) and not receipt.aid_approval_ref:
-        raise ValidationError({"aid_approval_ref": "Số quyết định phê duyệt viện trợ: bắt buộc "
-                                                   "với viện trợ nước ngoài (Nghị định "
-                                                   "313/2025/NĐ-CP, trước đây 80/2020)."})
+    _check_aid_approval(receipt)
     # Take the pot locks so a balance read under a lock never sees half an issue.
     for pot in sorted({(ln.fund_id, ln.restriction_id) for ln in lines},
                       key=lambda p: (p[0], p[1] or 0)):

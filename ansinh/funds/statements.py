@@ -27,7 +27,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from ansinh.access.scoping import allows, require, restrict, scope_for
@@ -57,6 +57,7 @@ from .models import (
     Pledge,
     Restriction,
 )
+from .receipt_bulk import insert_objects, receipts_issue_many
 from .services import receipt_create, receipt_issue
 
 HEADER_SEARCH_ROWS = 40
@@ -660,33 +661,55 @@ def statement_line_assign(user, line: BankStatementLine, *, donor: Donor | None 
 
 # ---------------------------------------------------------------------------- apply
 
-def _restriction_for(fund: Fund, pledge: Pledge | None, donor: Donor, on: date):
+def _campaign_restrictions(fund: Fund, campaign_ids) -> list[Restriction]:
+    """The fund's campaign restrictions for these campaigns, read once for many lines."""
+    if not campaign_ids:
+        return []
+    return list(Restriction.objects.filter(fund=fund, kind=RestrictionKind.CAMPAIGN,
+                                           campaign_id__in=campaign_ids)
+                .select_related("campaign").order_by("id"))
+
+
+def _restriction_for(restrictions: list[Restriction], pledge: Pledge | None, donor: Donor,
+                     on: date) -> Restriction | None:
     """Money paid against a campaign pledge goes to the campaign's restriction on the fund,
     the donor's own one first, when such a restriction exists and has not ended."""
     if pledge is None or pledge.campaign_id is None:
         return None
-    return (Restriction.objects
-            .filter(fund=fund, kind=RestrictionKind.CAMPAIGN, campaign_id=pledge.campaign_id)
-            .filter(Q(donor=donor) | Q(donor__isnull=True))
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-            .order_by(F("donor").asc(nulls_last=True), "id").first())
+    fitting = [r for r in restrictions
+               if r.campaign_id == pledge.campaign_id and r.donor_id in (None, donor.pk)
+               and (r.ends_on is None or r.ends_on >= on)]
+    return min(fitting, key=lambda r: (r.donor_id is None, r.pk), default=None)
+
+
+def _draft_for(fund: Fund, line: BankStatementLine, restrictions: list[Restriction]) -> dict:
+    """`receipt_create`'s arguments for the receipt of a credit line."""
+    pledge, donor = line.pledge, line.donor
+    return {
+        "fund": fund, "donor": donor, "received_on": line.booked_on,
+        "method": Method.BANK_TRANSFER, "total": line.amount, "pledge": pledge,
+        "lines": [{"fund": fund, "amount": line.amount,
+                   "restriction": _restriction_for(restrictions, pledge, donor,
+                                                   line.booked_on),
+                   "campaign": pledge.campaign if pledge is not None else None}],
+        "document_ref": line.reference or f"Sao kê {line.statement_id}, dòng {line.row_number}",
+        "description": line.description[:300],
+    }
+
+
+def _where(line: BankStatementLine) -> str:
+    return f"Dòng {line.row_number}"
 
 
 def _receipt_for(user, fund: Fund, line: BankStatementLine):
-    pledge, donor = line.pledge, line.donor
-    restriction = _restriction_for(fund, pledge, donor, line.booked_on)
-    campaign = pledge.campaign if pledge is not None else None
+    """One line's receipt on its own (a credit given a donor after its statement was
+    applied); a whole statement's go through `receipts_issue_many`."""
+    campaigns = {line.pledge.campaign_id} if line.pledge is not None else set()
+    draft = _draft_for(fund, line, _campaign_restrictions(fund, campaigns - {None}))
     try:
-        receipt = receipt_create(
-            user, fund=fund, donor=donor, received_on=line.booked_on,
-            method=Method.BANK_TRANSFER, total=line.amount, pledge=pledge,
-            lines=[{"fund": fund, "amount": line.amount, "restriction": restriction,
-                    "campaign": campaign}],
-            document_ref=line.reference or f"Sao kê {line.statement_id}, dòng {line.row_number}",
-            description=line.description[:300])
-        return receipt_issue(user, receipt)
+        return receipt_issue(user, receipt_create(user, **draft))
     except ValidationError as exc:
-        raise ValidationError({"lines": [f"Dòng {line.row_number}: {m}"
+        raise ValidationError({"lines": [f"{_where(line)}: {m}"
                                          for m in exc.messages]}) from exc
 
 
@@ -694,7 +717,9 @@ def _receipt_for(user, fund: Fund, line: BankStatementLine):
 def statement_apply(user, statement: BankStatement) -> dict:
     """Write every new line as a bank transaction and every confirmed credit as an issued
     receipt, in one transaction. A statement with rejected rows is refused whole; applying
-    twice writes nothing the second time."""
+    twice writes nothing the second time. The receipts are checked, numbered and written all
+    together (`receipt_bulk.receipts_issue_many`), in a number of queries that does not
+    grow with the statement."""
     if getattr(user, "pk", None) is None:
         raise PermissionDenied("Biên nhận phải ghi người lập: hãy chạy với một người dùng.")
     require(user, "funds", statement)
@@ -717,16 +742,23 @@ def statement_apply(user, statement: BankStatement) -> dict:
     known = dict(BankTransaction.objects.filter(
         account=account, identity__in=[ln.identity for ln in fresh])
         .values_list("identity", "pk"))
-    receipts, transactions, now_known = [], [], []
     for ln in fresh:
         if ln.identity in known:  # brought in by another statement since this one was staged
             ln.status, ln.transaction_id = LineStatus.KNOWN, known[ln.identity]
-            now_known.append(ln)
+    fund = account.fund
+    paid = [ln for ln in fresh if ln.status == LineStatus.NEW
+            and ln.direction == Direction.CREDIT and ln.donor_id and not ln.skip]
+    restrictions = _campaign_restrictions(fund, {ln.pledge.campaign_id for ln in paid
+                                                 if ln.pledge_id} - {None})
+    # All the statement's receipts at once: numbered in line order, written in bulk.
+    receipts = receipts_issue_many(user, [_draft_for(fund, ln, restrictions) for ln in paid],
+                                   labels=[_where(ln) for ln in paid])
+    receipt_of = {ln.pk: r for ln, r in zip(paid, receipts, strict=True)}
+    transactions = []
+    for ln in fresh:
+        if ln.status != LineStatus.NEW:
             continue
-        receipt = None
-        if ln.direction == Direction.CREDIT and ln.donor_id and not ln.skip:
-            receipt = _receipt_for(user, account.fund, ln)
-            receipts.append(receipt)
+        receipt = receipt_of.get(ln.pk)
         transactions.append(BankTransaction(
             account=account, identity=ln.identity, booked_on=ln.booked_on,
             direction=ln.direction, amount=ln.amount, description=ln.description,
@@ -736,23 +768,26 @@ def statement_apply(user, statement: BankStatement) -> dict:
             commune=account.commune, province=account.province))
     try:
         with transaction.atomic():
-            created = BankTransaction.objects.bulk_create(transactions)
+            insert_objects(BankTransaction, transactions)
     except IntegrityError as exc:
         raise ValidationError({"statement": "Một giao dịch của sao kê vừa được ghi bởi lần áp "
                                             "dụng khác; hãy tải lại trang và thử lại."}) from exc
-    by_identity = {t.identity: t.pk for t in created}
-    for ln in fresh:
-        if ln.identity in by_identity:
-            ln.transaction_id = by_identity[ln.identity]
-    BankStatementLine.objects.bulk_update(fresh, ["status", "transaction"])
-    credits = [t for t in created if t.direction == Direction.CREDIT]
+    # Every new line now has its bank transaction on the account (written just now, or by
+    # another statement since staging): linked by identity in one statement, not per line.
+    statement.lines.filter(status=LineStatus.NEW).update(transaction=Subquery(
+        BankTransaction.objects.filter(account=account, identity=OuterRef("identity"))
+        .values("pk")[:1]))
+    now_known = [ln.pk for ln in fresh if ln.status == LineStatus.KNOWN]
+    if now_known:
+        statement.lines.filter(pk__in=now_known).update(status=LineStatus.KNOWN)
+    credits = [t for t in transactions if t.direction == Direction.CREDIT]
     result = {
         "receipts": len(receipts),
         "receipt_ids": [r.pk for r in receipts],
         "received_amount": sum(r.total for r in receipts),
-        "transactions": len(created),
+        "transactions": len(transactions),
         "credits": len(credits),
-        "debits": len(created) - len(credits),
+        "debits": len(transactions) - len(credits),
         "unmatched": sum(t.receipt is None for t in credits),
         "known": sum(ln.status == LineStatus.KNOWN for ln in lines),
     }

@@ -10,9 +10,11 @@ What "up to the marks" means, row by row:
   `as_of`, and it was received within the period; it stops counting once a reversal with an
   id at most the reversal mark exists;
 - an allocation counts as spent when its id is at most the mark, it was approved at or before
-  `as_of` and its date lies in the period;
+  `as_of` and its date lies in the period, less its returns (hoàn chi) inside the
+  `allocation_return` mark, recorded by `as_of` and dated in the period (`spent_returns`);
 - a stock movement and a pledge count when their id is at most the mark and their date lies in
-  the period.
+  the period; a pledge counts as it stood at `as_of` (an edit since then left the version it
+  replaced as a revision, `ansinh.funds.pledge_history`), unless it was cancelled by then.
 
 Only aggregates leave this module: no person, no household, no recipient id.
 """
@@ -30,6 +32,7 @@ from ansinh.distributions.selectors import public_totals
 from ansinh.funds.choices import AllocationStatus, ReceiptStatus
 from ansinh.funds.models import (
     Allocation,
+    AllocationReturn,
     Campaign,
     Donor,
     Fund,
@@ -39,11 +42,12 @@ from ansinh.funds.models import (
     ReceiptReversal,
     ServiceReceiptLine,
 )
+from ansinh.funds.pledge_history import PledgeState, pledges_as_of
 from ansinh.funds.selectors import donor_public_name
 from ansinh.stock.choices import Category, MovementKind, ReceiptSource
 from ansinh.stock.models import StockMovement
 
-from . import in_kind_lines
+from . import in_kind_lines, spent_returns
 from .privacy import merge_small_groups
 
 FIGURES_VERSION = 1
@@ -60,6 +64,7 @@ class Marks:
     as_of: datetime
     goods_line: int = 0
     service_line: int = 0
+    allocation_return: int = 0
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -90,7 +95,8 @@ def current_marks() -> Marks:
         receipt_line=_max_id(ReceiptLine), reversal=_max_id(ReceiptReversal),
         allocation=_max_id(Allocation), stock_movement=_max_id(StockMovement),
         pledge=_max_id(Pledge), as_of=_now(),
-        goods_line=_max_id(GoodsReceiptLine), service_line=_max_id(ServiceReceiptLine))
+        goods_line=_max_id(GoodsReceiptLine), service_line=_max_id(ServiceReceiptLine),
+        allocation_return=_max_id(AllocationReturn))
 
 
 # ---------------------------------------------------------------------------- the ledger
@@ -120,12 +126,12 @@ def _spent(subject, marks: Marks, start: date, end: date):
         decided_at__lte=marks.as_of, allocated_on__gte=start, allocated_on__lte=end)
 
 
-def subject_pledges(subject, marks: Marks, start: date, end: date):
-    which = Q(campaign=subject) if isinstance(subject, Campaign) else Q(fund=subject)
-    # A pledge withdrawn before the snapshot's moment is no pledge; one withdrawn later still
-    # stood when the snapshot was taken.
-    return Pledge.objects.filter(which, pk__lte=marks.pledge, pledged_on__gte=start,
-                                 pledged_on__lte=end).exclude(cancelled_at__lte=marks.as_of)
+def subject_pledges(subject, marks: Marks, start: date, end: date) -> list[PledgeState]:
+    """The subject's pledges as they stood at the snapshot's moment. A pledge withdrawn
+    before it is no pledge; one withdrawn later still stood when the snapshot was taken."""
+    which = ({"campaign_id": subject.pk} if isinstance(subject, Campaign)
+             else {"fund_id": subject.pk})
+    return pledges_as_of(marks.as_of, max_id=marks.pledge, start=start, end=end, **which)
 
 
 def _area(subject) -> Q:
@@ -169,8 +175,8 @@ def _cash(subject, lines) -> dict:
     }
 
 
-def _pledge_figures(pledges, all_lines) -> dict:
-    money = list(pledges.filter(amount__isnull=False).values_list("pk", "amount"))
+def _pledge_figures(pledges: list[PledgeState], all_lines) -> dict:
+    money = [(p.pk, p.amount) for p in pledges if p.amount is not None]
     paid = dict(all_lines.filter(receipt__pledge_id__in=[pk for pk, _ in money])
                 .values("receipt__pledge_id").annotate(s=Sum("amount"))
                 .values_list("receipt__pledge_id", "s"))
@@ -178,16 +184,23 @@ def _pledge_figures(pledges, all_lines) -> dict:
         "pledged": sum(amount for _, amount in money),
         "paid_on_pledges": sum(min(paid.get(pk, 0), amount) for pk, amount in money),
         "outstanding": sum(max(amount - paid.get(pk, 0), 0) for pk, amount in money),
-        "in_kind_pledges": pledges.exclude(in_kind="").count(),
+        "in_kind_pledges": sum(1 for p in pledges if p.in_kind),
     }
 
 
-def _donors(lines, pledges, in_kind: dict[int, int]) -> list[dict]:
+def pledged_per_donor(pledges: list[PledgeState]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for p in pledges:
+        if p.amount is not None:
+            out[p.donor_id] = out.get(p.donor_id, 0) + p.amount
+    return out
+
+
+def _donors(lines, pledges: list[PledgeState], in_kind: dict[int, int]) -> list[dict]:
     """The donor list, each under the name they chose to be shown with."""
     received = dict(lines.values("receipt__donor_id").annotate(s=Sum("amount"))
                     .values_list("receipt__donor_id", "s"))
-    pledged = dict(pledges.filter(amount__isnull=False).values("donor_id")
-                   .annotate(s=Sum("amount")).values_list("donor_id", "s"))
+    pledged = pledged_per_donor(pledges)
     ids = set(received) | set(pledged) | set(in_kind)
     donors = Donor.objects.filter(pk__in=ids).only("name", "display")
     rows = [{"name": donor_public_name(d), "received": received.get(d.pk, 0),
@@ -281,7 +294,8 @@ def compute(subject: Campaign | Fund, marks: Marks, start: date, end: date) -> d
             label = r["campaign__name"] or r["restriction__campaign__name"] or WITHOUT_CAMPAIGN
             merged[label] = merged.get(label, 0) + r["amount"]
         spent_rows = [{"label": k, "amount": v} for k, v in sorted(merged.items())]
-    spent_total = _total(spent)
+    spent_rows, spent_total = spent_returns.less_returns(
+        subject, marks, start, end, spent_rows, _total(spent), WITHOUT_CAMPAIGN)
     donors = _donors(lines, pledges, in_kind_lines.per_donor(subject, marks, start, end))
     return {
         "version": FIGURES_VERSION,

@@ -16,6 +16,7 @@ from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
 from ansinh.distributions.models import Cycle
 from ansinh.funds.models import BalanceLock, Campaign, Fund, Restriction
+from ansinh.funds.pledge_history import lock_targets
 
 from . import figures
 from .models import GivingInfo, Snapshot, SubjectKind
@@ -52,7 +53,10 @@ def _subject_funds(subject) -> list[int]:
 
 def _lock_ledger(subject) -> None:
     """Hold the balance locks of the subject's funds while the marks are read: every issue,
-    reversal and allocation decision takes these locks, so none is half-way through."""
+    reversal and allocation decision takes these locks, so none is half-way through. The
+    subject's own row first: pledge writers lock it, so no pledge edit is half-way through
+    either (`ansinh.funds.pledge_history`)."""
+    lock_targets(subject)
     list(BalanceLock.objects.select_for_update()
          .filter(fund_id__in=_subject_funds(subject))
          .order_by("fund_id", F("restriction_id").asc(nulls_first=True)))

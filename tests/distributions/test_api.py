@@ -88,3 +88,19 @@ def test_unknown_fields_are_refused(officer, cycle, registry):
     response = post(client_of(officer), f"{BASE}/cycles/{cycle.pk}/recipients",
                     {"person_id": registry["orphan"].pk, "why": "x"})
     assert response.status_code == 422
+
+
+def test_a_photo_proof_reaches_the_hand_out_through_the_api(officer, manager, cycle, give):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    give(10_000_000)
+    api = client_of(officer)
+    rlist, _ = recipients_build(officer, cycle)
+    post(api, f"{BASE}/lists/{rlist.pk}/submit")
+    post(client_of(manager), f"{BASE}/lists/{rlist.pk}/approve")
+    line = rlist.lines.get()
+    url = f"{BASE}/recipients/{line.pk}/hand-out"
+    photo = SimpleUploadedFile("nhan.jpg", b"\xff\xd8\xff" + b"0" * 50, "image/jpeg")
+    done = api.post(url, {"proof_kind": "photo", "photo": photo})
+    assert done.status_code == 200, done.content
+    assert done.json()["has_photo"] is True

@@ -44,3 +44,34 @@ def test_follow_up_ends_graduated_sponsorships(officer, donor, registry, capsys)
     registry["near"].save()
     call_command("distributions", "follow-up")
     assert "ended 1" in capsys.readouterr().out
+
+
+def test_it_records_a_signed_list_and_cancels_a_recipient(officer, manager, campaign, fund,
+                                                          registry, give, items, warehouse,
+                                                          stock, geo, tmp_path, capsys):
+    from ansinh.distributions.choices import LineStatus
+    from ansinh.funds.selectors import balance_of
+    from tests.distributions.helpers import approved_gift
+
+    give(10_000_000)
+    stock("gift", 5)
+    stock("rice", 100)
+    cycle = approved_gift(officer, manager, campaign, fund, items, warehouse)
+    gone = cycle.recipients.get(person__ten="Minh")
+    call_command("distributions", "cancel", str(gone.pk), "--reason", "Chuyển đi",
+                 "--as", officer.username)
+    assert "returned 500000" in capsys.readouterr().out
+    assert balance_of(fund.pk, None).available == 9_000_000
+    scan = tmp_path / "ky-nhan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + b"0" * 100)
+    with pytest.raises(CommandError):
+        call_command("distributions", "hand-out", str(cycle.pk), "--proof",
+                     str(tmp_path / "missing.pdf"), "--as", officer.username)
+    call_command("distributions", "hand-out", str(cycle.pk), "--proof", str(scan),
+                 "--commune", geo["commune"].code, "--as", officer.username)
+    assert "handed out 2" in capsys.readouterr().out
+    assert set(cycle.recipients.values_list("status", flat=True)) == {
+        LineStatus.HANDED_OUT, LineStatus.CANCELLED}
+    with pytest.raises(CommandError):
+        call_command("distributions", "hand-out", str(cycle.pk), "--proof", str(scan),
+                     "--as", officer.username)

@@ -99,16 +99,25 @@ def test_staff_of_another_area_get_a_404(staff, cycle):
     assert login(staff["foreign_officer"]).get(detail(cycle)).status_code == 404
 
 
-def test_a_viewer_without_funds_cannot_build(staff, geo, officer, campaign):
+@pytest.mark.parametrize("who", ["case_worker", "auditor"])
+def test_a_viewer_without_funds_is_refused_every_page(staff, users, geo, officer, campaign,
+                                                      who):
+    """A commune officer (view on the commune) or a province auditor (view, no funds) sees
+    no distribution page, as no fund page: 403, not an empty list."""
     from ansinh.funds.services import fund_create
     small = fund_create(officer, area=geo["commune"], kind="other", name="Quỹ phường",
                         code="BD")
     campaign.funds.add(small)
     cycle = gift_cycle(officer, campaign, small)
-    client = login(staff["case_worker"])
-    assert client.get(detail(cycle)).status_code == 200
+    client = login(staff["case_worker"] if who == "case_worker" else users["auditor"])
+    for url in (reverse("distributions:cycle_list"), detail(cycle),
+                reverse("distributions:sponsorship_list")):
+        assert client.get(url).status_code == 403, url
     assert client.post(reverse("distributions:cycle_build", args=[cycle.pk])).status_code \
         == 403
+    assert client.post(reverse("distributions:handout_list", args=[cycle.pk])).status_code \
+        == 403
+    assert not cycle.recipients.exists()
 
 
 def test_sponsorships_are_recorded_and_listed_per_donor(officer, donor, registry, geo):

@@ -1,14 +1,36 @@
 import ast
 import gettext
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.urls import reverse
+from django.utils.translation.template import templatize
 
+from ansinh.distributions import choices as distribution_choices
+from ansinh.distributions.selectors import MASKED_BASIS, SPONSORSHIP_STATES
+from ansinh.distributions.services import cycle_create
+from ansinh.funds import choices as fund_choices
+from ansinh.funds.selectors import ANONYMOUS_NAME
+from ansinh.funds.services import (
+    allocation_prepare,
+    campaign_create,
+    pledge_create,
+    restriction_create,
+)
 from ansinh.imports.models import ImportBatch
+from ansinh.stock import choices as stock_choices
+from ansinh.stock.services import item_create, stock_receive, warehouse_create
+from ansinh.transparency import models as transparency_models
+from ansinh.transparency.privacy import NEUTRAL_CATEGORY, OTHER_COMMUNES
+from ansinh.transparency.services import snapshot_publish
+
+# The fund section's fixtures: a commune fund, its officer and manager, a donor.
+from tests.funds.conftest import DAY, donor, fund, fund_users, give, officer  # noqa: F401
 
 
 def test_the_ui_is_vietnamese_by_default(login, users):
@@ -44,7 +66,8 @@ def test_numbers_use_the_vietnamese_thousand_separator(login, users):
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 TEMPLATE_DIRS = [Path(settings.BASE_DIR) / app / "templates" / app
-                 for app in ("enrolment", "payments", "policy", "imports")]
+                 for app in ("enrolment", "payments", "policy", "imports",
+                             "funds", "distributions", "transparency")]
 
 # (page, query, user, English it must show, Vietnamese it must then no longer show)
 PAGES = [
@@ -185,9 +208,199 @@ def test_every_string_marked_in_the_benefit_and_import_templates_is_in_the_catal
                         r'|_\("(.+?)"\)')
     missing = []
     for folder in TEMPLATE_DIRS:
-        for template in sorted(folder.glob("*.html")):
+        for template in sorted(folder.rglob("*.html")):
             for m in marked.finditer(template.read_text(encoding="utf-8")):
                 msgid, context = m.group(2) or m.group(5), m.group(4)
                 if (context, msgid) not in entries:
                     missing.append(f"{template.name}: {msgid}")
     assert not missing, missing
+
+
+# ---- the fund, stock, distribution and transparency pages -----------------------------------
+
+@pytest.fixture
+def fund_world(geo, fund_users, officer, fund, donor, give):  # noqa: F811 - fixtures
+    """The Ba Đình fund with a campaign, a restricted receipt, a pledge, a disbursement waiting
+    for the manager, cartons of noodles in a warehouse, a gift cycle and a published snapshot."""
+    campaign = campaign_create(officer, area=geo["commune"], name="Xuân yêu thương 2026",
+                               starts_on=DAY, target_amount=100_000_000, funds=[fund])
+    tet = restriction_create(officer, fund=fund, kind="campaign", description="",
+                             campaign=campaign)
+    receipt = give(5_000_000, restriction=tet, campaign=campaign)
+    pledge_create(officer, donor=donor, pledged_on=DAY, amount=20_000_000, campaign=campaign)
+    allocation = allocation_prepare(officer, fund=fund, amount=1_000_000, purpose="Quà Tết",
+                                    restriction=tet, campaign=campaign)
+    noodles = item_create(officer, name="Mì ăn liền", unit=stock_choices.Unit.THUNG,
+                          category=stock_choices.Category.FOOD, perishable=True)
+    warehouse = warehouse_create(officer, name="Kho phường Ba Đình", commune=geo["commune"])
+    stock_receive(officer, warehouse=warehouse, item=noodles, quantity=100, unit_value=80_000,
+                  received_on=DAY, expiry_date=date(2027, 6, 30), donor_name="Công ty An Phú")
+    cycle = cycle_create(officer, name="Quà Tết 2026", kind="gift", campaign=campaign,
+                         fund=fund, restriction=tet, cash_per_recipient=500_000, starts_on=DAY,
+                         criteria={"poverty": ["poor"]})
+    return {"officer": officer, "manager": fund_users["manager"],
+            "donor": donor, "receipt": receipt, "allocation": allocation, "cycle": cycle,
+            "snapshot": snapshot_publish(officer, campaign=campaign)}
+
+
+# (page, the fixture's object it shows, user, English it must show, Vietnamese it must then
+# no longer show)
+FUND_PAGES = [
+    pytest.param("funds:dashboard", None, "officer",
+                 ["<h1>Social security fund</h1>", "Fund overview", "Available to spend",
+                  "Record a pledge", "Disbursements awaiting approval", "5% of target"],
+                 ["<h1>Quỹ an sinh xã hội</h1>", "Tổng quan quỹ", "Còn có thể chi",
+                  "Ghi cam kết", "Khoản chi chờ phê duyệt", "% mục tiêu"],
+                 id="fund-dashboard"),
+    pytest.param("funds:donor_detail", "donor", "officer",
+                 ["<dd>Business</dd>", "Pledged, not yet paid", "<h2>Pledges</h2>",
+                  "<h2>Reports sent</h2>", ">Edit</a>"],
+                 ["Doanh nghiệp", "Cam kết chưa nộp", "<h2>Cam kết</h2>", "Báo cáo đã gửi",
+                  ">Sửa</a>"],
+                 id="donor"),
+    pytest.param("funds:donor_create", None, "officer",
+                 ["Donor type", '">Individual</option>', "Two-letter ISO 3166-1 code",
+                  "Managing unit"],
+                 ["Loại nhà tài trợ", "Cá nhân", "Mã ISO 3166-1", "Đơn vị quản lý"],
+                 id="donor-form"),
+    pytest.param("funds:receipt_list", None, "officer",
+                 ["<h1>Donation receipts</h1>", "<td>Bank transfer</td>", ">Issued</span>",
+                  "New cash receipt", "<th>Method</th>"],
+                 ["Biên nhận tài trợ", "Chuyển khoản", "Đã cấp", "Lập biên nhận tiền",
+                  "<th>Hình thức</th>"],
+                 id="receipts"),
+    pytest.param("funds:receipt_detail", "receipt", "officer",
+                 ["For a campaign: Xuân yêu thương 2026", "Print receipt (PDF)",
+                  "Cancel the receipt (reversal entry)", "Reason for cancelling"],
+                 ["Cho chiến dịch:", "In biên nhận (PDF)", "Hủy biên nhận", "Lý do hủy"],
+                 id="receipt"),
+    pytest.param("funds:allocation_detail", "allocation", "manager",
+                 ["<h1>Disbursement #", ">Awaiting approval</span>", "Available to spend",
+                  "Reject (give a reason)"],
+                 ["Khoản chi #", "Chờ phê duyệt", "Còn có thể chi", "Từ chối (ghi lý do)"],
+                 id="disbursement"),
+    pytest.param("funds:warehouse_list", None, "officer",
+                 ["<h1>Warehouses and distribution points", "Receive into stock", "Write off",
+                  "<td>Warehouse</td>", "Stock value (đồng)"],
+                 ["Kho và điểm phát", "Nhập kho", "Xuất hủy", "<td>Kho</td>",
+                  "Giá trị tồn"],
+                 id="warehouses"),
+    pytest.param("funds:movement_list", None, "officer",
+                 ["<h1>Stock movements</h1>", "<td>Received into stock</td>", "100 cartons",
+                  '">Transferred out</option>', ">Receive into stock</a>"],
+                 ["Nhập/xuất kho", "Nhập kho", "100 thùng", "Điều chuyển đi"],
+                 id="stock-movements"),
+    pytest.param("distributions:cycle_list", None, "officer",
+                 ["<h1>Distribution cycles</h1>", "<td>Gifts (cash and in kind)</td>",
+                  "Open a new cycle", "Cash per package (đồng)"],
+                 ["Đợt phân phối hỗ trợ", "Quà (tiền và hiện vật)", "Mở đợt mới",
+                  "Tiền mỗi suất"],
+                 id="distribution-cycles"),
+    pytest.param("distributions:cycle_detail", "cycle", "officer",
+                 ["<h2>Support package</h2>", "Gifts (cash and in kind) · Per person",
+                  "Build the list from the criteria", "Add a recipient by hand"],
+                 ["Suất hỗ trợ", "Theo cá nhân", "Lập danh sách theo tiêu chí",
+                  "Thêm người nhận thủ công"],
+                 id="distribution-cycle"),
+    pytest.param("transparency:manage", None, "officer",
+                 ["Public transparency – management", "Preview and publish", "How to give",
+                  ">Public</span>"],
+                 ["Công khai minh bạch – quản lý", "Xem trước và công bố",
+                  "Hướng dẫn đóng góp", "Đang công khai"],
+                 id="transparency-staff"),
+    pytest.param("transparency:snapshot", "snapshot", None,
+                 ["Money received by fund", "Of which: restricted to a purpose",
+                  "Machine-readable data", '<html lang="en">', ">Tiếng Việt</a>"],
+                 ["Tiền đã nhận theo quỹ", "Trong đó", "Dữ liệu máy đọc", '<html lang="vi">'],
+                 id="transparency-public"),
+]
+
+
+@pytest.mark.parametrize(("name", "shown", "who", "english", "vietnamese"), FUND_PAGES)
+def test_the_english_switch_translates_the_fund_pages(client, fund_world, name, shown, who,
+                                                       english, vietnamese):
+    if who:
+        client.force_login(fund_world[who])
+    url = reverse(name, args=[fund_world[shown].pk] if shown else [])
+    shows(client.get(url).text, vietnamese, english)
+    switch(client, "en")
+    response = client.get(url)
+    assert response.status_code == 200
+    shows(response.text, english, vietnamese)
+    switch(client, "vi")
+    shows(client.get(url).text, vietnamese, english)
+
+
+def test_the_fund_forms_and_their_messages_speak_english(client, geo, fund_world):
+    client.force_login(fund_world["officer"])
+    switch(client, "en")
+    data = {"area": geo["commune"].pk, "kind": "for_the_poor", "name": "Quỹ Vì người nghèo",
+            "code": ""}
+    refused = client.post(reverse("funds:fund_create"), data)
+    assert refused.status_code == 200
+    shows(refused.text, ["Fund code: required.", ">Fund for the Poor</option>"],
+          ["Ký hiệu quỹ: bắt buộc.", "Quỹ Vì người nghèo</option>"])
+    saved = client.post(reverse("funds:fund_create"), {**data, "code": "VNN"}, follow=True)
+    shows(saved.text, ["Added Quỹ Vì người nghèo."], ["Đã thêm"])
+
+    client.force_login(fund_world["manager"])
+    allocation = fund_world["allocation"]
+    approved = client.post(reverse("funds:allocation_approve", args=[allocation.pk]),
+                           {"note": ""}, follow=True)
+    shows(approved.text, [f"Disbursement #{allocation.pk} approved."], ["Đã phê duyệt"])
+
+
+def test_a_public_reader_switches_the_transparency_pages_with_a_link(client, fund_world):
+    url = reverse("transparency:snapshot", args=[fund_world["snapshot"].pk])
+    page = client.get(url)
+    assert 'href="?lang=en"' in page.text
+    assert "Cookie" in page["Vary"]  # a shared cache keeps one copy per language
+
+    response = client.get(url, {"lang": "en"})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert "no-store" in response["Cache-Control"]
+    english = client.get(url)
+    shows(english.text, ["Money received by fund", 'href="?lang=vi"'], ["Tiền đã nhận theo quỹ"])
+    assert english["Cache-Control"].startswith("public")
+
+    index = reverse("transparency:index")
+    back = client.get(index, {"tinh": "01", "lang": "vi"})
+    assert back["Location"] == f"{index}?tinh=01"
+    assert "Công khai thu, chi và phân phối" in client.get(back["Location"]).text
+    assert client.get(index, {"lang": "fr"}).status_code == 200  # not a language: ignored
+
+
+def test_every_string_marked_in_the_templates_blocktranslate_included_is_in_the_catalogue():
+    entries = catalogue()
+    literal = r"u?(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+    call = re.compile(rf"\b(pgettext|gettext)\(({literal})(?:, ({literal}))?\)")
+    missing = []
+    for folder in TEMPLATE_DIRS:
+        for template in sorted(folder.rglob("*.html")):
+            for m in call.finditer(templatize(template.read_text(encoding="utf-8"))):
+                first, second = (ast.literal_eval(g) if g else None for g in m.group(2, 3))
+                key = (first, second) if m.group(1) == "pgettext" else (None, first)
+                if key not in entries:
+                    missing.append(f"{template.name}: {key}")
+    assert not missing, missing
+
+
+def test_every_choice_and_fixed_label_the_fund_pages_show_is_in_the_catalogue():
+    """The models keep Vietnamese labels (documents and the API stay Vietnamese); the pages
+    pass them through gettext, so each needs its English entry."""
+    entries = catalogue()
+    contexts = {fund_choices.DonorKind: "donor kind", fund_choices.AllocationStatus: "status",
+                stock_choices.MovementKind: "movement"}
+    labels = [(contexts.get(kind), str(label))
+              for module in (fund_choices, distribution_choices, stock_choices,
+                             transparency_models)
+              for kind in vars(module).values()
+              if isinstance(kind, type) and issubclass(kind, models.Choices)
+              and kind.__module__ == module.__name__
+              for label in kind.labels]
+    labels += [(None, label) for label in (*map(str, SPONSORSHIP_STATES.values()), MASKED_BASIS,
+                                           NEUTRAL_CATEGORY, OTHER_COMMUNES, ANONYMOUS_NAME)]
+    assert len(labels) > 90
+    assert not [key for key in labels if key not in entries]

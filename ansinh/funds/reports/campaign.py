@@ -11,7 +11,12 @@ from ansinh.access.scoping import require
 from ansinh.funds.choices import Display
 from ansinh.funds.models import Campaign, Donor
 from ansinh.transparency import figures as public_figures
-from ansinh.transparency.figures import net_lines, subject_lines, subject_pledges
+from ansinh.transparency.figures import (
+    net_lines,
+    pledged_per_donor,
+    subject_lines,
+    subject_pledges,
+)
 from ansinh.transparency.in_kind_lines import per_donor
 
 from .donor import area_unit
@@ -70,8 +75,7 @@ def _donor_rows(campaign, marks, start, end) -> list[list]:
     lines = net_lines(marks, start, end).filter(subject_lines(campaign))
     received = dict(lines.values("receipt__donor_id").annotate(s=Sum("amount"))
                     .values_list("receipt__donor_id", "s"))
-    pledged = dict(subject_pledges(campaign, marks, start, end).filter(amount__isnull=False)
-                   .values("donor_id").annotate(s=Sum("amount")).values_list("donor_id", "s"))
+    pledged = pledged_per_donor(subject_pledges(campaign, marks, start, end))
     in_kind = per_donor(campaign, marks, start, end)
     donors = Donor.objects.filter(Q(pk__in=set(received) | set(pledged) | set(in_kind)))
     rows = [[d.name, "Ẩn danh" if d.display == Display.ANONYMOUS else "Công khai tên",

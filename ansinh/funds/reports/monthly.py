@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ansinh.access.scoping import require
 from ansinh.funds.choices import AllocationStatus, ReceiptStatus
-from ansinh.funds.models import Allocation, Fund, ReceiptLine, Restriction
+from ansinh.funds.models import Allocation, AllocationReturn, Fund, ReceiptLine, Restriction
 
 from .tables import Report, Section
 
@@ -57,16 +57,20 @@ def statement(fund: Fund, year: int, month: int) -> list[PotMonth]:
     lines = ReceiptLine.objects.filter(fund=fund, receipt__status=ReceiptStatus.ISSUED)
     reversed_lines = lines.filter(receipt__reversal__isnull=False)
     spent = Allocation.objects.filter(fund=fund, status=AllocationStatus.APPROVED)
+    # A return (hoàn chi) lowers the spending of the month of its own date.
+    back = AllocationReturn.objects.filter(fund=fund)
     before = {
         "in": _by_pot(lines.filter(receipt__received_on__lt=first)),
         "rev": _by_pot(reversed_lines.filter(receipt__reversal__reversed_on__lt=first)),
         "out": _by_pot(spent.filter(allocated_on__lt=first)),
+        "back": _by_pot(back.filter(returned_on__lt=first)),
     }
     within = {
         "in": _by_pot(lines.filter(receipt__received_on__range=(first, last))),
         "rev": _by_pot(reversed_lines.filter(
             receipt__reversal__reversed_on__range=(first, last))),
         "out": _by_pot(spent.filter(allocated_on__range=(first, last))),
+        "back": _by_pot(back.filter(returned_on__range=(first, last))),
     }
     pots = set().union(*before.values(), *within.values())
     labels = dict(Restriction.objects.filter(pk__in=[p for p in pots if p])
@@ -76,10 +80,10 @@ def statement(fund: Fund, year: int, month: int) -> list[PotMonth]:
         row = PotMonth(restriction_id=pot, label=labels.get(pot, UNRESTRICTED) if pot
                        else UNRESTRICTED)
         row.opening = before["in"].get(pot, 0) - before["rev"].get(pot, 0) \
-            - before["out"].get(pot, 0)
+            - before["out"].get(pot, 0) + before["back"].get(pot, 0)
         row.receipts = within["in"].get(pot, 0)
         row.reversals = within["rev"].get(pot, 0)
-        row.allocations = within["out"].get(pot, 0)
+        row.allocations = within["out"].get(pot, 0) - within["back"].get(pot, 0)
         rows.append(row)
     return rows
 
@@ -98,7 +102,7 @@ def monthly_report(user, fund: Fund, year: int, month: int) -> Report:
                          ("opening", "receipts", "reversals", "allocations", "closing"))],
         widths=[3, 1.3, 1.3, 1.3, 1.3, 1.3],
         note="Số dư cuối kỳ = đầu kỳ + thu − hủy − chi; chỉ tính biên nhận đã cấp và khoản "
-             "chi đã phê duyệt.")
+             "chi đã phê duyệt; chi trong kỳ đã trừ phần hoàn chi trong kỳ.")
     return Report(
         slug=f"sao-ke-quy-{fund.code.lower()}-{year}-{month:02d}",
         title=f"Báo cáo thu chi tháng {month:02d}/{year}", unit=fund.name,

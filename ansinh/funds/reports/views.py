@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ansinh.access.scoping import restrict
@@ -41,6 +42,7 @@ class _Form(forms.Form):
 class DonorForm(_Form):
     donor = forms.IntegerField(label="Nhà tài trợ")
     until = forms.DateField(label="Đến ngày", required=False, input_formats=DATE_INPUTS)
+    since = forms.DateField(label="Từ ngày", required=False, input_formats=DATE_INPUTS)
 
 
 class CampaignForm(_Form):
@@ -50,7 +52,7 @@ class CampaignForm(_Form):
 class MonthlyForm(_Form):
     fund = forms.IntegerField(label="Quỹ")
     month = forms.RegexField(label="Tháng (mm/yyyy)", regex=r"^\d{1,2}/\d{4}$",
-                             error_messages={"invalid": "Tháng: nhập dạng mm/yyyy."})
+                             error_messages={"invalid": _("Tháng: nhập dạng mm/yyyy.")})
 
 
 class ForeignAidForm(_Form):
@@ -63,8 +65,9 @@ def build(user, kind: str, data: dict):
     """(report, params, owning object) from cleaned form values."""
     if kind == "donor":
         donor = _in_area(user, Donor, data["donor"])
-        return donor_report(user, donor, data.get("until")), \
-            {"donor": donor.pk, "until": str(data.get("until") or "")}, donor
+        return donor_report(user, donor, data.get("until"), data.get("since")), \
+            {"donor": donor.pk, "until": str(data.get("until") or ""),
+             "since": str(data.get("since") or "")}, donor
     if kind == "campaign":
         campaign = _in_area(user, Campaign, data["campaign"])
         return campaign_report(user, campaign), {"campaign": campaign.pk}, campaign

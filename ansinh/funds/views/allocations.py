@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ansinh.access.scoping import allows, can
@@ -85,15 +86,15 @@ class AllocationPrepareView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title="Lập khoản chi",
-            intro="Khoản chi giữ chỗ số tiền ngay khi lập và chỉ được chi khi một người khác "
-                  "có quyền phê duyệt đồng ý.", **kwargs)
+            title=_("Lập khoản chi"),
+            intro=_("Khoản chi giữ chỗ số tiền ngay khi lập và chỉ được chi khi một người khác "
+                    "có quyền phê duyệt đồng ý."), **kwargs)
 
     def save(self, form):
         return services.allocation_prepare(self.request.user, **form.cleaned_data)
 
     def success_message_for(self, obj):
-        return f"Đã lập khoản chi #{obj.pk}, chờ phê duyệt."
+        return _("Đã lập khoản chi #%(pk)s, chờ phê duyệt.") % {"pk": obj.pk}
 
     def success_url_for(self, obj):
         return reverse("funds:allocation_detail", args=[obj.pk])
@@ -114,10 +115,12 @@ class AllocationDecideView(FundsMixin, View):
             try:
                 if self.decision == "approve":
                     services.allocation_approve(request.user, allocation, note=note)
-                    messages.success(request, f"Đã phê duyệt khoản chi #{allocation.pk}.")
+                    messages.success(request, _("Đã phê duyệt khoản chi #%(pk)s.")
+                                     % {"pk": allocation.pk})
                 else:
                     services.allocation_reject(request.user, allocation, note=note)
-                    messages.success(request, f"Đã từ chối khoản chi #{allocation.pk}.")
+                    messages.success(request, _("Đã từ chối khoản chi #%(pk)s.")
+                                     % {"pk": allocation.pk})
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from ansinh.access.scoping import restrict
@@ -41,7 +42,7 @@ class ServiceFormView(FundsMixin, FormView):
     """A form whose valid data goes to one service call. Subclasses give `save(form)`, which
     returns the object written, and `success_message` / `success_url_for(obj)`."""
 
-    success_message = "Đã lưu."
+    success_message = _("Đã lưu.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ansinh.access.scoping import require, restrict
@@ -29,7 +30,8 @@ class DonorReportCreateView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=f"Lập và ghi nhận báo cáo gửi nhà tài trợ {self.donor.name}",
+            title=_("Lập và ghi nhận báo cáo gửi nhà tài trợ %(name)s")
+            % {"name": self.donor.name},
             back=reverse("funds:donor_detail", args=[self.donor.pk]), **kwargs)
 
     def save(self, form):
@@ -37,7 +39,8 @@ class DonorReportCreateView(ServiceFormView):
         return donor_report_record(self.request.user, self.donor, **data)
 
     def success_message_for(self, obj):
-        return f"Đã ghi nhận {obj.get_kind_display().lower()} gửi ngày {obj.sent_on:%d/%m/%Y}."
+        return _("Đã ghi nhận %(kind)s gửi ngày %(date)s.") % {
+            "kind": _(obj.get_kind_display()).lower(), "date": f"{obj.sent_on:%d/%m/%Y}"}
 
     def success_url_for(self, obj):
         return reverse("funds:donor_detail", args=[obj.donor_id])

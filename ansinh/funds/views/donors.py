@@ -4,6 +4,7 @@ for users without `donor_bank` on the donor's area, and left off the edit form f
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -62,13 +63,13 @@ class DonorCreateView(ServiceFormView):
                 "creating": True}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Thêm nhà tài trợ", **kwargs)
+        return super().get_context_data(title=_("Thêm nhà tài trợ"), **kwargs)
 
     def save(self, form):
         return services.donor_create(self.request.user, **form.service_data())
 
     def success_message_for(self, obj):
-        return f"Đã thêm nhà tài trợ {obj.name}."
+        return _("Đã thêm nhà tài trợ %(name)s.") % {"name": obj.name}
 
     def success_url_for(self, obj):
         return reverse("funds:donor_detail", args=[obj.pk])
@@ -88,7 +89,8 @@ class DonorEditView(ServiceFormView):
                 "show_bank": allows(self.request.user, "donor_bank", self.donor)}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=f"Sửa nhà tài trợ {self.donor.name}",
+        return super().get_context_data(title=_("Sửa nhà tài trợ %(name)s")
+                                        % {"name": self.donor.name},
                                         back=reverse("funds:donor_detail",
                                                      args=[self.donor.pk]), **kwargs)
 
@@ -96,7 +98,7 @@ class DonorEditView(ServiceFormView):
         return services.donor_update(self.request.user, self.donor, **form.service_data())
 
     def success_message_for(self, obj):
-        return f"Đã lưu nhà tài trợ {obj.name}."
+        return _("Đã lưu nhà tài trợ %(name)s.") % {"name": obj.name}
 
     def success_url_for(self, obj):
         return reverse("funds:donor_detail", args=[obj.pk])

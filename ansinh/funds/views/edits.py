@@ -4,6 +4,7 @@ area (403); the service refuses, on the field, what may no longer change."""
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from ansinh.access.scoping import require, restrict
 
@@ -43,7 +44,7 @@ class _EditView(ServiceFormView):
         return self.success_url_for(self.obj)
 
     def success_message_for(self, obj):
-        return "Đã lưu thay đổi."
+        return _("Đã lưu thay đổi.")
 
 
 class FundEditView(_EditView):
@@ -52,7 +53,7 @@ class FundEditView(_EditView):
     fields = ("kind", "name", "code")
 
     def title(self):
-        return f"Sửa quỹ {self.obj.name}"
+        return _("Sửa quỹ %(name)s") % {"name": self.obj.name}
 
     def save(self, form):
         return services.fund_update(self.request.user, self.obj, **form.cleaned_data)
@@ -67,7 +68,7 @@ class CampaignEditView(_EditView):
     fields = ("name", "target_amount", "starts_on", "ends_on", "responsible_unit", "funds")
 
     def title(self):
-        return f"Sửa chiến dịch {self.obj.name}"
+        return _("Sửa chiến dịch %(name)s") % {"name": self.obj.name}
 
     def save(self, form):
         return services.campaign_update(self.request.user, self.obj, **form.service_data())
@@ -82,12 +83,13 @@ class RestrictionEditView(_EditView):
     fields = ("fund", "kind", "campaign", "description", "donor", "ends_on")
 
     def title(self):
-        return f"Sửa hạn chế «{self.obj}»"
+        return _("Sửa hạn chế «%(name)s»") % {
+            "name": f"{_(self.obj.get_kind_display())}: {self.obj.description}"}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            intro="Khi đã có biên nhận hoặc khoản chi dùng hạn chế này, chỉ sửa được mục "
-                  "đích và hạn sử dụng (không trước ngày của khoản chi đã có).", **kwargs)
+            intro=_("Khi đã có biên nhận hoặc khoản chi dùng hạn chế này, chỉ sửa được mục "
+                    "đích và hạn sử dụng (không trước ngày của khoản chi đã có)."), **kwargs)
 
     def save(self, form):
         return services.restriction_update(self.request.user, self.obj, **form.cleaned_data)
@@ -102,7 +104,8 @@ class PledgeEditView(_EditView):
     fields = ("campaign", "fund", "amount", "in_kind", "pledged_on")
 
     def title(self):
-        return f"Sửa cam kết #{self.obj.pk} của {self.obj.donor}"
+        return _("Sửa cam kết #%(pk)s của %(donor)s") % {"pk": self.obj.pk,
+                                                          "donor": self.obj.donor}
 
     def save(self, form):
         return services.pledge_update(self.request.user, self.obj, **form.cleaned_data)
@@ -116,7 +119,8 @@ class PledgeCancelView(_EditView):
     form_class = PledgeCancelForm
 
     def title(self):
-        return f"Hủy cam kết #{self.obj.pk} của {self.obj.donor}"
+        return _("Hủy cam kết #%(pk)s của %(donor)s") % {"pk": self.obj.pk,
+                                                          "donor": self.obj.donor}
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -125,14 +129,14 @@ class PledgeCancelView(_EditView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            intro="Cam kết bị hủy vẫn được lưu, không còn tính là phải nộp. Số đã nhận theo "
-                  "cam kết vẫn là tiền đã nhận.", **kwargs)
+            intro=_("Cam kết bị hủy vẫn được lưu, không còn tính là phải nộp. Số đã nhận theo "
+                    "cam kết vẫn là tiền đã nhận."), **kwargs)
 
     def save(self, form):
         return services.pledge_cancel(self.request.user, self.obj, **form.cleaned_data)
 
     def success_message_for(self, obj):
-        return f"Đã hủy cam kết #{obj.pk}."
+        return _("Đã hủy cam kết #%(pk)s.") % {"pk": obj.pk}
 
     def success_url_for(self, obj):
         return reverse("funds:donor_detail", args=[obj.donor_id])

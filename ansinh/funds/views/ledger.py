@@ -4,6 +4,7 @@ create forms."""
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -62,13 +63,13 @@ class FundCreateView(ServiceFormView):
     form_class = FundForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Thêm quỹ", **kwargs)
+        return super().get_context_data(title=_("Thêm quỹ"), **kwargs)
 
     def save(self, form):
         return services.fund_create(self.request.user, **form.cleaned_data)
 
     def success_message_for(self, obj):
-        return f"Đã thêm {obj.name}."
+        return _("Đã thêm %(name)s.") % {"name": obj.name}
 
     def success_url_for(self, obj):
         return reverse("funds:fund_detail", args=[obj.pk])
@@ -112,7 +113,8 @@ class CampaignDetailView(FundsMixin, TemplateView):
         return super().get_context_data(
             campaign=campaign, progress=progress,
             chart=campaign_progress_svg([{**progress, "name": campaign.name}],
-                                        title=f"Tiến độ chiến dịch {campaign.name}"),
+                                        title=_("Tiến độ chiến dịch %(name)s")
+                                        % {"name": campaign.name}),
             donors=donors, funds=campaign.funds.order_by("name"),
             restrictions=reads.restriction_list(user).filter(campaign=campaign),
             can_edit=allows(user, "funds", campaign), **kwargs)
@@ -123,13 +125,13 @@ class CampaignCreateView(ServiceFormView):
     form_class = CampaignForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Thêm chiến dịch vận động", **kwargs)
+        return super().get_context_data(title=_("Thêm chiến dịch vận động"), **kwargs)
 
     def save(self, form):
         return services.campaign_create(self.request.user, **form.service_data())
 
     def success_message_for(self, obj):
-        return f"Đã thêm chiến dịch {obj.name}."
+        return _("Đã thêm chiến dịch %(name)s.") % {"name": obj.name}
 
     def success_url_for(self, obj):
         return reverse("funds:campaign_detail", args=[obj.pk])
@@ -164,13 +166,15 @@ class RestrictionCreateView(ServiceFormView):
         return initial
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Thêm hạn chế sử dụng của nhà tài trợ", **kwargs)
+        return super().get_context_data(title=_("Thêm hạn chế sử dụng của nhà tài trợ"),
+                                        **kwargs)
 
     def save(self, form):
         return services.restriction_create(self.request.user, **form.cleaned_data)
 
     def success_message_for(self, obj):
-        return f"Đã thêm hạn chế «{obj}»."
+        return _("Đã thêm hạn chế «%(name)s».") % {
+            "name": f"{_(obj.get_kind_display())}: {obj.description}"}
 
     def success_url_for(self, obj):
         return reverse("funds:restriction_list")
@@ -210,15 +214,15 @@ class PledgeCreateView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title="Ghi nhận cam kết tài trợ",
-            intro="Cam kết là lời hứa: không được tính là tiền đã nhận cho đến khi có "
-                  "biên nhận.", **kwargs)
+            title=_("Ghi nhận cam kết tài trợ"),
+            intro=_("Cam kết là lời hứa: không được tính là tiền đã nhận cho đến khi có "
+                    "biên nhận."), **kwargs)
 
     def save(self, form):
         return services.pledge_create(self.request.user, **form.cleaned_data)
 
     def success_message_for(self, obj):
-        return f"Đã ghi nhận cam kết của {obj.donor}."
+        return _("Đã ghi nhận cam kết của %(donor)s.") % {"donor": obj.donor}
 
     def success_url_for(self, obj):
         return reverse("funds:donor_detail", args=[obj.donor_id])

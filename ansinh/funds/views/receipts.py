@@ -16,6 +16,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ansinh.access.scoping import allows, require
@@ -97,22 +98,22 @@ class Editor:
 EDITORS = {
     ReceiptKind.CASH: Editor(
         ReceiptForm, ReceiptLineFormSet, ("fund", "restriction", "campaign", "amount"),
-        services.receipt_create, "biên nhận tiền tài trợ", "Các dòng phân bổ",
-        "Mỗi dòng là phần tiền vào một quỹ (và hạn chế sử dụng, chiến dịch nếu có). Cộng các "
-        "dòng phải bằng tổng số tiền."),
+        services.receipt_create, _("biên nhận tiền tài trợ"), _("Các dòng phân bổ"),
+        _("Mỗi dòng là phần tiền vào một quỹ (và hạn chế sử dụng, chiến dịch nếu có). Cộng các "
+          "dòng phải bằng tổng số tiền.")),
     ReceiptKind.GOODS: Editor(
         GoodsReceiptForm, GoodsLineFormSet,
         ("item", "quantity", "unit_value", "expiry_date", "warehouse", "campaign"),
-        in_kind.goods_receipt_create, "biên nhận hàng hóa, hiện vật", "Các dòng hàng hóa",
-        "Mỗi dòng là một mặt hàng: số lượng × đơn giá. Mặt hàng có hạn sử dụng phải ghi hạn. "
-        "Cộng các dòng phải bằng tổng giá trị. Hàng chỉ nhập kho khi cấp biên nhận.",
+        in_kind.goods_receipt_create, _("biên nhận hàng hóa, hiện vật"), _("Các dòng hàng hóa"),
+        _("Mỗi dòng là một mặt hàng: số lượng × đơn giá. Mặt hàng có hạn sử dụng phải ghi hạn. "
+          "Cộng các dòng phải bằng tổng giá trị. Hàng chỉ nhập kho khi cấp biên nhận."),
         ("warehouse", "campaign")),
     ReceiptKind.SERVICES: Editor(
         ServiceReceiptForm, ServiceLineFormSet,
         ("service", "unit", "places", "unit_value", "campaign"),
-        in_kind.service_receipt_create, "biên nhận dịch vụ", "Các dòng dịch vụ",
-        "Mỗi dòng là một loại dịch vụ (học nghề, khám bệnh…): số suất × giá trị một suất. "
-        "Cộng các dòng phải bằng tổng giá trị.", ("campaign",)),
+        in_kind.service_receipt_create, _("biên nhận dịch vụ"), _("Các dòng dịch vụ"),
+        _("Mỗi dòng là một loại dịch vụ (học nghề, khám bệnh…): số suất × giá trị một suất. "
+          "Cộng các dòng phải bằng tổng giá trị."), ("campaign",)),
 }
 
 
@@ -189,7 +190,7 @@ class ReceiptEditorView(FundsMixin, View):
             if exc is not None:
                 apply_errors(form, exc)
             return self.render_form(form, formset, line_errors)
-        messages.success(request, "Đã lưu biên nhận nháp; kiểm tra rồi bấm «Cấp biên nhận».")
+        messages.success(request, _("Đã lưu biên nhận nháp; kiểm tra rồi bấm «Cấp biên nhận»."))
         return HttpResponseRedirect(reverse("funds:receipt_detail", args=[receipt.pk]))
 
 
@@ -267,7 +268,8 @@ class ReceiptIssueView(FundsMixin, View):
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"Đã cấp biên nhận số {receipt.number}.")
+            messages.success(request, _("Đã cấp biên nhận số %(number)s.")
+                             % {"number": receipt.number})
         return HttpResponseRedirect(reverse("funds:receipt_detail", args=[pk]))
 
 
@@ -283,6 +285,7 @@ class ReceiptReverseView(FundsMixin, View):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, f"Đã lập bút toán hủy biên nhận {receipt.number}.")
+                messages.success(request, _("Đã lập bút toán hủy biên nhận %(number)s.")
+                                 % {"number": receipt.number})
                 return HttpResponseRedirect(reverse("funds:receipt_detail", args=[pk]))
         return receipt_page(request, receipt, reverse_form=form, status=400)

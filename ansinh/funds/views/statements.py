@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ansinh.access.scoping import can, restrict
@@ -33,8 +34,8 @@ from ansinh.funds.statements import (
     statement_stage,
 )
 
-TABS = [("", "Tất cả"), ("credit", "Ghi có mới"), ("unmatched", "Chưa khớp"),
-        ("debit", "Ghi nợ mới"), ("known", "Đã có"), ("rejected", "Bị từ chối")]
+TABS = [("", _("Tất cả")), ("credit", _("Ghi có mới")), ("unmatched", _("Chưa khớp")),
+        ("debit", _("Ghi nợ mới")), ("known", _("Đã có")), ("rejected", _("Bị từ chối"))]
 
 
 def funds_required(view):
@@ -50,11 +51,11 @@ def funds_required(view):
 
 
 class UploadForm(forms.Form):
-    account = forms.ModelChoiceField(queryset=None, label="Tài khoản của quỹ",
-                                     empty_label="— Theo số tài khoản ghi trong tệp —",
+    account = forms.ModelChoiceField(queryset=None, label=_("Tài khoản của quỹ"),
+                                     empty_label=_("— Theo số tài khoản ghi trong tệp —"),
                                      required=False)
-    file = forms.FileField(label="Tệp sao kê",
-                           help_text="Tệp .xlsx, .xls hoặc .csv tải từ ngân hàng.")
+    file = forms.FileField(label=_("Tệp sao kê"),
+                           help_text=_("Tệp .xlsx, .xls hoặc .csv tải từ ngân hàng."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,10 +63,10 @@ class UploadForm(forms.Form):
 
 
 class AccountForm(forms.Form):
-    fund = forms.ModelChoiceField(queryset=None, label="Quỹ")
-    account_number = forms.CharField(label="Số tài khoản", max_length=40)
-    bank_name = forms.CharField(label="Ngân hàng", max_length=120)
-    branch = forms.CharField(label="Chi nhánh", max_length=120, required=False)
+    fund = forms.ModelChoiceField(queryset=None, label=_("Quỹ"))
+    account_number = forms.CharField(label=_("Số tài khoản"), max_length=40)
+    bank_name = forms.CharField(label=_("Ngân hàng"), max_length=120)
+    branch = forms.CharField(label=_("Chi nhánh"), max_length=120, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,7 +113,8 @@ def account_create(request):
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
-            messages.success(request, f"Đã đăng ký tài khoản {account}.")
+            messages.success(request, _("Đã đăng ký tài khoản %(account)s.")
+                             % {"account": account})
     else:
         messages.error(request, "; ".join(f"{form.fields[f].label if f in form.fields else ''}"
                                           f": {' '.join(e)}" for f, e in form.errors.items()))
@@ -169,7 +171,7 @@ def line_assign(request, pk, line_id):
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
-        messages.success(request, f"Đã cập nhật dòng {line.row_number}.")
+        messages.success(request, _("Đã cập nhật dòng %(row)s.") % {"row": line.row_number})
     tab = request.POST.get("status", "")
     url = reverse("fund_statements:statement_detail", args=[statement.pk])
     return redirect(f"{url}?status={tab}" if tab in dict(TABS) and tab else url)
@@ -185,11 +187,10 @@ def statement_apply_view(request, pk):
         messages.error(request, "; ".join(exc.messages))
     else:
         if result.get("already_applied"):
-            messages.info(request, "Sao kê này đã được áp dụng trước đó; không ghi thêm gì.")
+            messages.info(request, _("Sao kê này đã được áp dụng trước đó; không ghi thêm gì."))
         else:
-            messages.success(request, f"Đã áp dụng: {result['receipts']} biên nhận, "
-                                      f"{result['transactions']} giao dịch mới, "
-                                      f"{result['known']} giao dịch đã có.")
+            messages.success(request, _("Đã áp dụng: %(receipts)s biên nhận, %(transactions)s "
+                                        "giao dịch mới, %(known)s giao dịch đã có.") % result)
     return redirect("fund_statements:statement_detail", pk=statement.pk)
 
 

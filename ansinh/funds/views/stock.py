@@ -4,6 +4,7 @@ lots expiring soon. Every read goes through `ansinh.stock.selectors`, every writ
 `ansinh.stock.services` (which keep stock from going negative under row locks)."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -69,13 +70,14 @@ class WarehouseCreateView(ServiceFormView):
     form_class = WarehouseForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Thêm kho / điểm phát", **kwargs)
+        return super().get_context_data(title=_("Thêm kho / điểm phát"), **kwargs)
 
     def save(self, form):
         return services.warehouse_create(self.request.user, **form.service_data())
 
     def success_message_for(self, obj):
-        return f"Đã thêm {obj.get_kind_display().lower()} {obj.name}."
+        return _("Đã thêm %(kind)s %(name)s.") % {"kind": _(obj.get_kind_display()).lower(),
+                                                  "name": obj.name}
 
     def success_url_for(self, obj):
         return reverse("funds:warehouse_detail", args=[obj.pk])
@@ -98,13 +100,13 @@ class ItemCreateView(ServiceFormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Thêm mặt hàng", **kwargs)
+        return super().get_context_data(title=_("Thêm mặt hàng"), **kwargs)
 
     def save(self, form):
         return services.item_create(self.request.user, **form.cleaned_data)
 
     def success_message_for(self, obj):
-        return f"Đã thêm mặt hàng {obj}."
+        return _("Đã thêm mặt hàng %(name)s.") % {"name": obj}
 
     def success_url_for(self, obj):
         return reverse("funds:item_list")
@@ -175,19 +177,20 @@ class MovementFormView(ServiceFormView):
 
 class StockReceiveView(MovementFormView):
     form_class = StockReceiveForm
-    title = "Nhập kho"
+    title = _("Nhập kho")
 
     def save(self, form):
         return services.stock_receive(self.request.user, **form.service_data())
 
     def success_message_for(self, obj):
-        return f"Đã nhập {obj.quantity} {obj.item.get_unit_display()} {obj.item.name} vào " \
-               f"{obj.warehouse}."
+        return _("Đã nhập %(quantity)s %(unit)s %(item)s vào %(warehouse)s.") % {
+            "quantity": obj.quantity, "unit": _(obj.item.get_unit_display()),
+            "item": obj.item.name, "warehouse": obj.warehouse}
 
 
 class StockTransferView(MovementFormView):
     form_class = StockTransferForm
-    title = "Điều chuyển hàng giữa các kho"
+    title = _("Điều chuyển hàng giữa các kho")
 
     def save(self, form):
         return services.stock_transfer(self.request.user, **form.service_data())
@@ -195,13 +198,15 @@ class StockTransferView(MovementFormView):
     def success_message_for(self, movements):
         out = movements[0]
         total = sum(m.quantity for m in movements[::2])
-        return f"Đã điều chuyển {total} {out.item.get_unit_display()} {out.item.name} từ " \
-               f"{out.warehouse} đến {out.counterpart}."
+        return _("Đã điều chuyển %(quantity)s %(unit)s %(item)s từ %(source)s đến "
+                 "%(destination)s.") % {
+            "quantity": total, "unit": _(out.item.get_unit_display()), "item": out.item.name,
+            "source": out.warehouse, "destination": out.counterpart}
 
 
 class StockIssueView(MovementFormView):
     form_class = StockIssueForm
-    title = "Phát hàng cho người nhận"
+    title = _("Phát hàng cho người nhận")
 
     def save(self, form):
         return services.stock_issue(self.request.user, **form.service_data())
@@ -209,12 +214,13 @@ class StockIssueView(MovementFormView):
     def success_message_for(self, movements):
         first = movements[0]
         total = sum(m.quantity for m in movements)
-        return f"Đã phát {total} {first.item.get_unit_display()} {first.item.name}."
+        return _("Đã phát %(quantity)s %(unit)s %(item)s.") % {
+            "quantity": total, "unit": _(first.item.get_unit_display()), "item": first.item.name}
 
 
 class StockWriteOffView(MovementFormView):
     form_class = StockWriteOffForm
-    title = "Xuất hủy hàng"
+    title = _("Xuất hủy hàng")
 
     def save(self, form):
         return services.stock_write_off(self.request.user, **form.service_data())
@@ -222,5 +228,6 @@ class StockWriteOffView(MovementFormView):
     def success_message_for(self, movements):
         first = movements[0]
         total = sum(m.quantity for m in movements)
-        return f"Đã xuất hủy {total} {first.item.get_unit_display()} {first.item.name}."
+        return _("Đã xuất hủy %(quantity)s %(unit)s %(item)s.") % {
+            "quantity": total, "unit": _(first.item.get_unit_display()), "item": first.item.name}
 

@@ -3,10 +3,15 @@
 Every figure on these pages comes from a snapshot's frozen JSON, so a page costs one or two
 indexed reads whatever the size of the ledger."""
 
-from django.http import Http404, JsonResponse
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_cookie
 
 from ansinh.geo.models import AdminUnit
 
@@ -14,6 +19,32 @@ from .. import selectors
 from ..models import Snapshot
 
 PUBLIC_CACHE = {"public": True, "max_age": 60}
+
+
+def language_link(view):
+    """`?lang=en` (or `vi`) on a public page keeps the reader's choice in the language cookie,
+    as the switch of the staff pages does, and comes back to the page without it. A link, not
+    the staff pages' form: a form would need a CSRF cookie on every public page, and shared
+    caches do not keep pages that set cookies."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language = request.GET.get("lang")
+        if language not in dict(settings.LANGUAGES):
+            return view(request, *args, **kwargs)
+        query = request.GET.copy()
+        del query["lang"]
+        response = HttpResponseRedirect(request.path + (f"?{query.urlencode()}" if query else ""))
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                            max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH,
+                            secure=settings.LANGUAGE_COOKIE_SECURE,
+                            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        add_never_cache_headers(response)
+        return response
+
+    return wrapper
 
 
 def _snapshot(pk: int) -> Snapshot:
@@ -33,7 +64,9 @@ def figures_context(figures: dict) -> dict:
 
 
 @require_GET
+@language_link
 @cache_control(**PUBLIC_CACHE)
+@vary_on_cookie  # the language cookie chooses Vietnamese or English
 def index(request):
     province = None
     code = (request.GET.get("tinh") or "").strip()
@@ -47,7 +80,9 @@ def index(request):
 
 
 @require_GET
+@language_link
 @cache_control(**PUBLIC_CACHE)
+@vary_on_cookie
 def snapshot_detail(request, pk: int):
     snap = _snapshot(pk)
     if snap.withdrawn:

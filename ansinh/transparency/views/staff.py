@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 
 from ansinh.access.scoping import allows, restrict
@@ -99,7 +100,7 @@ class PreviewView(AreaMixin, View):
         except ValidationError as exc:
             apply_errors(form, exc)
             return self._render(request, form, status=400)
-        messages.success(request, f"Đã công bố «{snap.title}».")
+        messages.success(request, _("Đã công bố «%(title)s».") % {"title": snap.title})
         return redirect("transparency:manage_snapshot", pk=snap.pk)
 
 
@@ -129,7 +130,7 @@ class WithdrawView(AreaMixin, View):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, "Đã thu hồi bản công khai.")
+                messages.success(request, _("Đã thu hồi bản công khai."))
                 return redirect("transparency:manage_snapshot", pk=snap.pk)
         return render(request, "transparency/manage_snapshot.html", {
             "snapshot": snap, "check": selectors.snapshot_verify(snap),
@@ -156,7 +157,7 @@ class GivingView(AreaMixin, View):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, "Đã lưu hướng dẫn đóng góp.")
+                messages.success(request, _("Đã lưu hướng dẫn đóng góp."))
                 return redirect(reverse("transparency:manage"))
         return render(request, "transparency/giving_form.html",
                       {"fund": self.fund, "form": form}, status=400)

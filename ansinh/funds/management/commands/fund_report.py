@@ -42,6 +42,8 @@ class Command(BaseCommand):
                                     "gifts were used.")
         donor.add_argument("donor_id", type=int)
         donor.add_argument("--until", metavar="YYYY-MM-DD", help="Đến ngày / as of (today).")
+        donor.add_argument("--since", metavar="YYYY-MM-DD",
+                           help="Từ ngày / period start (default: the first gift).")
         campaign = sub.add_parser("campaign", called_from_command_line=cmd,
                                   help="Báo cáo chiến dịch / campaign report.")
         campaign.add_argument("campaign_id", type=int)
@@ -83,7 +85,10 @@ class Command(BaseCommand):
         if kind == "donor":
             donor = _get(Donor, o["donor_id"], "nhà tài trợ / donor")
             until = _date(o["until"], "--until") if o.get("until") else None
-            return donor_report(user, donor, until), {"donor": donor.pk}, donor
+            since = _date(o["since"], "--since") if o.get("since") else None
+            params = {"donor": donor.pk, "until": o.get("until") or "",
+                      "since": o.get("since") or ""}
+            return donor_report(user, donor, until, since), params, donor
         if kind == "campaign":
             campaign = _get(Campaign, o["campaign_id"], "chiến dịch / campaign")
             return campaign_report(user, campaign), {"campaign": campaign.pk}, campaign

@@ -1,0 +1,71 @@
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+# A revision is history: the database refuses to change or delete it, as it does a reversal.
+CREATE = """
+CREATE OR REPLACE FUNCTION funds_pledgerevision_final() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'funds_pledgerevision is append-only';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS funds_pledgerevision_final ON funds_pledgerevision;
+CREATE TRIGGER funds_pledgerevision_final BEFORE UPDATE OR DELETE ON funds_pledgerevision
+  FOR EACH ROW EXECUTE FUNCTION funds_pledgerevision_final();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS funds_pledgerevision_final ON funds_pledgerevision;
+DROP FUNCTION IF EXISTS funds_pledgerevision_final();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE, params=None)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP, params=None)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("funds", "0006_allocation_return"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="PledgeRevision",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False,
+                                           verbose_name="ID")),
+                ("amount", models.BigIntegerField(blank=True, null=True)),
+                ("in_kind", models.TextField(blank=True)),
+                ("pledged_on", models.DateField()),
+                ("superseded_at", models.DateTimeField()),
+                ("campaign", models.ForeignKey(blank=True, null=True,
+                                               on_delete=django.db.models.deletion.PROTECT,
+                                               related_name="+", to="funds.campaign")),
+                ("donor", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT,
+                                            related_name="+", to="funds.donor")),
+                ("fund", models.ForeignKey(blank=True, null=True,
+                                           on_delete=django.db.models.deletion.PROTECT,
+                                           related_name="+", to="funds.fund")),
+                ("pledge", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT,
+                                             related_name="revisions", to="funds.pledge")),
+                ("superseded_by", models.ForeignKey(
+                    blank=True, null=True, on_delete=django.db.models.deletion.PROTECT,
+                    related_name="+", to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                "verbose_name": "phiên bản cam kết tài trợ",
+                "indexes": [models.Index(fields=["superseded_at", "pledge"],
+                                         name="pledge_revision_moment")],
+            },
+        ),
+        migrations.RunPython(forwards, backwards),
+    ]
