@@ -166,9 +166,6 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploads: spreadsheets above this size are refused before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 40 * 1024 * 1024)
-# Files with at least this many data rows are parsed by two processes (this one and a forked
-# copy), one per core; 0 parses in one process always.
-IMPORT_PARALLEL_MIN_ROWS = env_int("IMPORT_PARALLEL_MIN_ROWS", 20_000)
 # Validate uploads in a background task (needs `ansinh worker` running) instead of the request.
 IMPORT_USE_TASKS = env_bool("IMPORT_USE_TASKS", False)
 # Prepare payroll months in a background task (needs a worker) instead of the request.

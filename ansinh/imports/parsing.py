@@ -17,8 +17,6 @@ from datetime import date, datetime
 from itertools import zip_longest
 from operator import itemgetter
 
-from django.conf import settings
-
 from ansinh.access.scoping import Scope
 from ansinh.core.dates import DAY, YEAR, InvalidDate, parse_partial_date
 from ansinh.core.ethnicity import ETHNIC_GROUPS, ethnicity_code
@@ -39,7 +37,6 @@ from ansinh.registry.choices import (
 )
 
 from .columns import FIELDS
-from .halves import in_halves
 
 _TOTAL_WORDS = {"tong cong", "cong", "tong", "tong so", "total", "cong so", "tong cong so"}
 _COLUMN_NUMBER = re.compile(r"^\(?[0-9a-zA-Z]{1,2}\)?$")
@@ -427,28 +424,10 @@ def parse_rows(rows: list[list], header_index: int, mapping: dict[int, str],
         else:
             columns = [tuple(c[i - first] for i in keep) for c in columns]
     data = [rows[i] for i in keep]
-    row_numbers = [i + 1 for i in keep]
-
-    def part(start: int, end: int) -> Staged:
-        if (start, end) == (0, n):
-            return _parse_part(data, columns, distinct, mapping, row_numbers, ctx, progress)
-        return _parse_part(data[start:end], [c[start:end] for c in columns], None, mapping,
-                           row_numbers[start:end], ctx, progress if start == 0 else None)
-
-    return in_halves(part, n, _joined,
-                     min_rows=settings.IMPORT_PARALLEL_MIN_ROWS)
-
-
-def _parse_part(data: list[list], columns: list, distinct: list[dict] | None,
-                mapping: dict[int, str], row_numbers: list[int], ctx: ParseContext,
-                progress=None) -> Staged:
-    """Parse the data rows `data` (whose columns are `columns`), numbered `row_numbers`."""
-    n = len(row_numbers)
-    if distinct is None:
-        distinct = [dict.fromkeys(c) for c in columns]
     cells = {f: (columns[i], distinct[i]) if i < len(columns) else (("",) * n, {"": None})
              for i, f in mapping.items()}
-    staged = Staged(row_numbers=row_numbers, values={}, raw=_raw_json(data, columns, distinct))
+    staged = Staged(row_numbers=[i + 1 for i in keep], values={},
+                    raw=_raw_json(data, columns, distinct))
     parser = _ColumnParser(staged, cells, ctx, n)
     steps = parser.steps()
     for done, step in enumerate(steps, 1):
@@ -458,19 +437,6 @@ def _parse_part(data: list[list], columns: list, distinct: list[dict] | None,
     staged.local_errors = {i: len(e) for i, e in staged.errors.items()}
     staged.carried = parser.carried_json()
     return staged
-
-
-def _joined(first: Staged, second: Staged) -> Staged:
-    """The rows of `first` followed by those of `second` (both freshly parsed)."""
-    k = len(first)
-    first.row_numbers += second.row_numbers
-    for name, values in second.values.items():
-        first.values[name] += values
-    first.errors.update((i + k, e) for i, e in second.errors.items())
-    first.local_errors.update((i + k, e) for i, e in second.local_errors.items())
-    first.raw += second.raw
-    first.carried += second.carried
-    return first
 
 
 def _raw_json(data: list[list], columns: list[tuple], distinct: list[dict]) -> list[str]:
