@@ -28,6 +28,7 @@ from ansinh.funds.models import (
     Receipt,
     Restriction,
 )
+from ansinh.funds.returns import returns_by_allocation
 from ansinh.geo.models import AdminUnit
 from ansinh.stock.models import Item, Warehouse
 
@@ -664,16 +665,27 @@ def _allocations(user):
                     "view")
 
 
-def allocation_out(a: Allocation) -> dict:
+def allocation_out(a: Allocation, returns: list[dict] = ()) -> dict:
     return {"id": a.pk, "fund_id": a.fund_id, "restriction_id": a.restriction_id,
             "campaign_id": a.campaign_id, "amount": a.amount, "purpose": a.purpose,
             "allocated_on": a.allocated_on, "status": a.status,
             "prepared_by": _username(a.prepared_by), "decided_by": _username(a.decided_by),
-            "decided_at": a.decided_at, "decision_note": a.decision_note}
+            "decided_at": a.decided_at, "decision_note": a.decision_note,
+            "returned": sum(r["amount"] for r in returns), "returns": list(returns)}
+
+
+def allocations_out(user, rows: list[Allocation]) -> list[dict]:
+    """The allocations with their returns, fetched for the whole page at once."""
+    returns = returns_by_allocation(user, [a.pk for a in rows])
+    return [allocation_out(a, returns.get(a.pk, [])) for a in rows]
 
 
 def _allocation(request, pk: int) -> Allocation:
     return get_in_area(_allocations(request.auth), pk, "khoản chi")
+
+
+def _allocation_out(request, pk: int) -> dict:
+    return allocations_out(request.auth, [_allocation(request, pk)])[0]
 
 
 @router.get("/allocations", response={200: AllocationPage, **ERRORS}, summary="Khoản chi")
@@ -688,13 +700,15 @@ def list_allocations(request: HttpRequest, filters: Query[AllocationFilters],
     if filters.campaign_id:
         qs = qs.filter(campaign_id=filters.campaign_id)
     return paginate(request, qs.order_by("status", "-allocated_on", "-id"), limit, offset,
-                    lambda rows: [allocation_out(a) for a in rows])
+                    lambda rows: allocations_out(request.auth, rows))
 
 
 @router.get("/allocations/{allocation_id}", response={200: AllocationOut, **ERRORS},
             summary="Xem một khoản chi")
 def get_allocation(request: HttpRequest, allocation_id: PathId):
-    return allocation_out(_allocation(request, allocation_id))
+    """With `returned` (đồng given back to the pot so far) and `returns`, each dated; what is
+    left spent is `amount − returned`."""
+    return _allocation_out(request, allocation_id)
 
 
 @router.post("/allocations", response={201: AllocationOut, **ERRORS},
@@ -712,7 +726,7 @@ def prepare_allocation(request: HttpRequest, payload: AllocationPrepare):
                                "hạn chế sử dụng"),
             campaign=lookup(_campaigns(user), payload.campaign_id, "campaign_id", "chiến dịch"),
             allocated_on=payload.allocated_on)
-    return Status(201, allocation_out(_allocation(request, allocation.pk)))
+    return Status(201, _allocation_out(request, allocation.pk))
 
 
 @router.post("/allocations/{allocation_id}/approve", response={200: AllocationOut, **ERRORS},
@@ -725,7 +739,7 @@ def approve_allocation(request: HttpRequest, allocation_id: PathId,
     with service_errors(conflict=("status",)):
         services.allocation_approve(request.auth, allocation,
                                     note=payload.note if payload else "")
-    return allocation_out(_allocation(request, allocation_id))
+    return _allocation_out(request, allocation_id)
 
 
 @router.post("/allocations/{allocation_id}/reject", response={200: AllocationOut, **ERRORS},
@@ -735,7 +749,7 @@ def reject_allocation(request: HttpRequest, allocation_id: PathId, payload: Reje
     allocation = _allocation(request, allocation_id)
     with service_errors(conflict=("status",)):
         services.allocation_reject(request.auth, allocation, note=payload.note)
-    return allocation_out(_allocation(request, allocation_id))
+    return _allocation_out(request, allocation_id)
 
 
 # The stock endpoints use the helpers above, so their module is imported last.

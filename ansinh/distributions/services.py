@@ -22,7 +22,7 @@ from pathlib import PurePath
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ansinh.access.scoping import allows, require
 from ansinh.audit.models import AuditAction
@@ -39,7 +39,6 @@ from ansinh.stock.services import stock_issue
 from . import selectors
 from .choices import (
     GROUP_CATEGORIES,
-    SENSITIVE_BASES,
     SERVICE_KINDS,
     Basis,
     CycleKind,
@@ -51,12 +50,12 @@ from .choices import (
     SponsorshipEnd,
     SupportKind,
 )
+from .criteria_display import criteria_display
 from .models import Cycle, PackageItem, Recipient, RecipientList, Sponsorship
 
 PHOTO_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".pdf"})
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 AGE_LIMIT = 130
-PROTECTED_GROUP = "đối tượng bảo trợ xã hội"
 
 
 def _today() -> date:
@@ -419,28 +418,12 @@ def recipient_cancel(user, line: Recipient, *, reason: str) -> Recipient:
 
 
 def criteria_text(criteria: dict, *, reveal: bool = True) -> str:
-    """The criteria in words, for messages and pages. Without `reveal`, protected groups
+    """The criteria in words, in Vietnamese, for the API and the services' messages (the
+    pages use criteria_display in the reader's language). Without `reveal`, protected groups
     are named only as a group of social assistance: on a list of an orphans' cycle, naming
     the criterion would name every recipient's status."""
-    parts = []
-    if criteria.get("poverty"):
-        parts.append(" hoặc ".join(Poverty(p).label.lower() for p in criteria["poverty"]))
-    if criteria.get("groups"):
-        groups = [Basis(g).label.lower() if reveal or g not in SENSITIVE_BASES
-                  else PROTECTED_GROUP for g in criteria["groups"]]
-        parts.append(" hoặc ".join(dict.fromkeys(groups)))
-    if criteria.get("communes"):
-        names = AdminUnit.objects.filter(code__in=criteria["communes"]).values_list(
-            "name", flat=True)
-        parts.append("cư trú tại " + ", ".join(sorted(names)))
-    lo, hi = criteria.get("age_min"), criteria.get("age_max")
-    if lo is not None and hi is not None:
-        parts.append(f"từ {lo} đến {hi} tuổi")
-    elif lo is not None:
-        parts.append(f"từ {lo} tuổi")
-    elif hi is not None:
-        parts.append(f"không quá {hi} tuổi")
-    return "; ".join(parts) or "mọi người trên địa bàn"
+    with translation.override("vi"):
+        return criteria_display(criteria, reveal=reveal)
 
 
 # ---------------------------------------------------------------------------- review & approval

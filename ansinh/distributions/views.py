@@ -24,6 +24,7 @@ from ansinh.web.mixins import AreaMixin
 
 from . import handouts, selectors, services
 from .choices import LineStatus, ListStatus
+from .criteria_display import criteria_display
 from .forms import (
     AddRecipientForm,
     CycleForm,
@@ -85,7 +86,7 @@ class CycleDetailView(CycleMixin, View):
         rows = selectors.recipient_rows(user, cycle)
         return render(request, "distributions/cycle_detail.html", {
             "cycle": cycle, "counts": selectors.cycle_counts(cycle),
-            "criteria_text": services.criteria_text(
+            "criteria_text": criteria_display(
                 cycle.criteria, reveal=allows(user, "sensitive", cycle)),
             "items": cycle.items.select_related("item"),
             "lists": cycle.lists.select_related("submitted_by", "decided_by"),

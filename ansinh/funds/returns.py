@@ -9,14 +9,16 @@ not see it (its marks stop before it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from ansinh.access.scoping import require
+from ansinh.access.scoping import require, scope_for
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
 from ansinh.core.money_words import format_vnd
@@ -77,3 +79,59 @@ def allocation_return(user, allocation: Allocation, *, amount: int, reason: str,
         "allocation": allocation.pk, "amount": amount, "returned_on": returned_on,
         "reason": reason, "distribution_line": distribution_line_id})
     return row
+
+
+# Shown instead of the reason of a distribution line's return to a user who may not see the
+# distribution lists of the line's area: the reason written at the cancellation names the
+# recipient.
+HIDDEN_REASON = "Hủy một người nhận của đợt phân phối"
+
+
+def returned_by_allocation(allocation_ids: Iterable[int]) -> dict[int, int]:
+    """What has come back of each of these allocations (absent: nothing), in one query."""
+    rows = (AllocationReturn.objects.filter(allocation_id__in=list(allocation_ids))
+            .values("allocation_id").annotate(s=Sum("amount")).order_by())
+    return {r["allocation_id"]: r["s"] for r in rows}
+
+
+def _lines(ids: set[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    # By name: the distributions app builds on this one, so it cannot be imported here.
+    recipient = apps.get_model("distributions", "Recipient")
+    rows = recipient.objects.filter(pk__in=ids).values(
+        "pk", "cycle_id", "commune_id", "province_id", "per_household", "person__full_name",
+        "household__code", "household__head__full_name")
+    return {r["pk"]: r for r in rows}
+
+
+def returns_by_allocation(user, allocation_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """The returns of these allocations, oldest first, in two queries: `{id, amount,
+    returned_on, reason, distribution_line_id, cycle_id, recipient_name, household_code,
+    hidden}`.
+
+    A return of a distribution line names the recipient whose share came back (his name, or
+    the household's code and head) only to a user holding `funds` on the line's area, who may
+    open the list he was on; to anyone else the name is withheld and so is the reason written
+    at the cancellation, which names him (`hidden`). The criterion he met is never shown."""
+    rows = list(AllocationReturn.objects.filter(allocation_id__in=list(allocation_ids))
+                .order_by("returned_on", "pk")
+                .values("id", "allocation_id", "amount", "returned_on", "reason",
+                        "distribution_line_id"))
+    lines = _lines({r["distribution_line_id"] for r in rows if r["distribution_line_id"]})
+    scope = scope_for(user, "funds")
+    out: dict[int, list[dict]] = {}
+    for r in rows:
+        line = lines.get(r["distribution_line_id"])
+        shown = line is not None and scope.covers(line["commune_id"], line["province_id"])
+        hidden = r["distribution_line_id"] is not None and not shown
+        name = (line["household__head__full_name"] if line["per_household"]
+                else line["person__full_name"]) if shown else None
+        out.setdefault(r.pop("allocation_id"), []).append({
+            **r, "reason": HIDDEN_REASON if hidden else r["reason"],
+            "cycle_id": line["cycle_id"] if shown else None,
+            "recipient_name": name or None,
+            "household_code": line["household__code"] if shown and line["per_household"]
+            else None,
+            "hidden": hidden})
+    return out

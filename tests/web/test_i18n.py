@@ -404,3 +404,32 @@ def test_every_choice_and_fixed_label_the_fund_pages_show_is_in_the_catalogue():
                                            NEUTRAL_CATEGORY, OTHER_COMMUNES, ANONYMOUS_NAME)]
     assert len(labels) > 90
     assert not [key for key in labels if key not in entries]
+
+
+GETTEXT_CALLS = {"_": 1, "gettext": 1, "gettext_lazy": 1, "pgettext": 2, "pgettext_lazy": 2}
+
+
+def test_every_string_marked_in_the_fund_and_distribution_code_is_in_the_catalogue():
+    """The messages the views flash (the whole-list hand-out, a cancellation and its return),
+    the forms' labels and the pieces of a cycle's criteria: each marked string has its
+    English entry."""
+    entries = catalogue()
+    missing, marked = [], 0
+    for app in ("funds", "stock", "distributions", "transparency"):
+        for source in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
+            if "migrations" in source.parts:
+                continue
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id in GETTEXT_CALLS):
+                    continue
+                args = node.args[:GETTEXT_CALLS[node.func.id]]
+                if not all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                           for a in args):
+                    continue
+                key = (args[0].value, args[1].value) if len(args) == 2 else (None, args[0].value)
+                marked += 1
+                if key not in entries:
+                    missing.append(f"{source.name}: {key}")
+    assert marked > 300
+    assert not missing, missing

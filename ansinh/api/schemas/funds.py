@@ -451,6 +451,22 @@ class RejectIn(InputSchema):
     note: Text(300, 1) = Field(description="Lý do từ chối (bắt buộc)")
 
 
+class AllocationReturnOut(Schema):
+    """Hoàn chi: part of the allocation given back to its pot on `returned_on`. A return of a
+    distribution line names the recipient only to a caller holding *funds* on the line's
+    area; to anyone else `recipient_name` is null and `reason` neutral (`hidden`)."""
+
+    id: int
+    amount: int
+    returned_on: date
+    reason: str
+    distribution_line_id: int | None
+    cycle_id: int | None
+    recipient_name: str | None
+    household_code: str | None
+    hidden: bool
+
+
 class AllocationOut(Schema):
     id: int
     fund_id: int
@@ -464,6 +480,8 @@ class AllocationOut(Schema):
     decided_by: str | None
     decided_at: datetime | None
     decision_note: str
+    returned: int = Field(description="Tổng số đã hoàn lại quỹ (đồng)")
+    returns: list[AllocationReturnOut]
 
 
 class AllocationFilters(Schema):

@@ -18,6 +18,7 @@ from .. import selectors, services
 from ..choices import AllocationStatus
 from ..forms import AllocationFilterForm, AllocationForm, DecisionNoteForm
 from ..models import Allocation
+from ..returns import returned_by_allocation, returns_by_allocation
 from . import reads
 from .common import FundsMixin, ServiceFormView, apply_errors, visible
 
@@ -40,8 +41,10 @@ class AllocationListView(FundsMixin, HtmxListMixin, View):
                 qs = qs.filter(fund=form.cleaned_data["fund"])
         order = ("allocated_on", "pk") if self.queue else ("-allocated_on", "-pk")
         page = paginate(qs.order_by(*order), request.GET.get("page"))
+        returned = returned_by_allocation(a.pk for a in page.object_list)
         for allocation in page.object_list:
             allocation.can_decide = _can_decide(user, allocation)
+            allocation.returned = returned.get(allocation.pk, 0)
         return self.render_list({"form": form, "page": page, "queue": self.queue,
                                  "can_approve": can(user, "fund_approve")})
 
@@ -60,8 +63,11 @@ def _allocation(user, pk) -> Allocation:
 def allocation_page(request, allocation, form=None, status=200):
     user = request.user
     balance = selectors.balance_of(allocation.fund_id, allocation.restriction_id)
+    returns = returns_by_allocation(user, [allocation.pk]).get(allocation.pk, [])
+    returned = sum(r["amount"] for r in returns)
     return render(request, "funds/allocation_detail.html", {
-        "allocation": allocation, "balance": balance,
+        "allocation": allocation, "balance": balance, "returns": returns,
+        "returned": returned, "left": allocation.amount - returned,
         "can_decide": _can_decide(user, allocation),
         "is_preparer": allocation.prepared_by_id == user.pk,
         "form": form or DecisionNoteForm(),
