@@ -9,8 +9,12 @@ from ansinh.access.models import RoleAssignment
 from ansinh.core.identity import make_id_number
 from ansinh.geo.models import AdminUnit
 
+from .serialized_rollback import install as _install_fast_restore
+
 # Playwright fixtures (`browser`, `page`) for the browser tests of every package.
 pytest_plugins = ["tests.browser"]
+
+_install_fast_restore()
 
 PASSWORD = "Mat-khau-2026!"
 _serial = itertools.count(1)
