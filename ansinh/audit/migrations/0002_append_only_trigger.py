@@ -2,33 +2,10 @@
 
 from django.db import migrations
 
-CREATE = """
-CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'audit_auditevent is append-only';
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS audit_append_only ON audit_auditevent;
-CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit_auditevent
-  FOR EACH ROW EXECUTE FUNCTION audit_append_only();
-"""
-
-DROP = """
-DROP TRIGGER IF EXISTS audit_append_only ON audit_auditevent;
-DROP FUNCTION IF EXISTS audit_append_only();
-"""
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+from ansinh.core.append_only import append_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [append_only("audit_auditevent", name="audit_append_only",
+                              message="audit_auditevent is append-only")]

@@ -3,6 +3,8 @@ lines or a reversal, so a raw SQL session cannot rewrite the books either."""
 
 from django.db import migrations
 
+from ansinh.core.append_only import create_sql, drop_sql
+
 CREATE = """
 CREATE OR REPLACE FUNCTION funds_receipt_final() RETURNS trigger AS $$
 BEGIN
@@ -27,25 +29,17 @@ $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS funds_receiptline_final ON funds_receiptline;
 CREATE TRIGGER funds_receiptline_final BEFORE UPDATE OR DELETE ON funds_receiptline
   FOR EACH ROW EXECUTE FUNCTION funds_receiptline_final();
-
-CREATE OR REPLACE FUNCTION funds_reversal_final() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'funds_receiptreversal is append-only';
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS funds_reversal_final ON funds_receiptreversal;
-CREATE TRIGGER funds_reversal_final BEFORE UPDATE OR DELETE ON funds_receiptreversal
-  FOR EACH ROW EXECUTE FUNCTION funds_reversal_final();
 """
+# A reversal is plain history: no row is ever changed or deleted.
+CREATE += create_sql("funds_receiptreversal", name="funds_reversal_final",
+                     message="funds_receiptreversal is append-only")
 
 DROP = """
 DROP TRIGGER IF EXISTS funds_receipt_final ON funds_receipt;
 DROP TRIGGER IF EXISTS funds_receiptline_final ON funds_receiptline;
-DROP TRIGGER IF EXISTS funds_reversal_final ON funds_receiptreversal;
 DROP FUNCTION IF EXISTS funds_receipt_final();
 DROP FUNCTION IF EXISTS funds_receiptline_final();
-DROP FUNCTION IF EXISTS funds_reversal_final();
-"""
+""" + drop_sql("funds_receiptreversal", name="funds_reversal_final")
 
 
 def forwards(apps, schema_editor):

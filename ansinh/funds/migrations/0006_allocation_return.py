@@ -2,32 +2,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# A return is final, like a receipt reversal: the database refuses to change or delete it.
-CREATE = """
-CREATE OR REPLACE FUNCTION funds_allocationreturn_final() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'funds_allocationreturn is append-only';
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS funds_allocationreturn_final ON funds_allocationreturn;
-CREATE TRIGGER funds_allocationreturn_final BEFORE UPDATE OR DELETE ON funds_allocationreturn
-  FOR EACH ROW EXECUTE FUNCTION funds_allocationreturn_final();
-"""
-
-DROP = """
-DROP TRIGGER IF EXISTS funds_allocationreturn_final ON funds_allocationreturn;
-DROP FUNCTION IF EXISTS funds_allocationreturn_final();
-"""
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+from ansinh.core.append_only import append_only
 
 
 class Migration(migrations.Migration):
@@ -81,5 +56,7 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        # A return is final, like a receipt reversal: the database refuses to change or delete it.
+        append_only("funds_allocationreturn", name="funds_allocationreturn_final",
+                    message="funds_allocationreturn is append-only"),
     ]

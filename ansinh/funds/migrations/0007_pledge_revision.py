@@ -2,32 +2,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# A revision is history: the database refuses to change or delete it, as it does a reversal.
-CREATE = """
-CREATE OR REPLACE FUNCTION funds_pledgerevision_final() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'funds_pledgerevision is append-only';
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS funds_pledgerevision_final ON funds_pledgerevision;
-CREATE TRIGGER funds_pledgerevision_final BEFORE UPDATE OR DELETE ON funds_pledgerevision
-  FOR EACH ROW EXECUTE FUNCTION funds_pledgerevision_final();
-"""
-
-DROP = """
-DROP TRIGGER IF EXISTS funds_pledgerevision_final ON funds_pledgerevision;
-DROP FUNCTION IF EXISTS funds_pledgerevision_final();
-"""
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+from ansinh.core.append_only import append_only
 
 
 class Migration(migrations.Migration):
@@ -67,5 +42,7 @@ class Migration(migrations.Migration):
                                          name="pledge_revision_moment")],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        # A revision is history: the database refuses to change or delete it, as it does a reversal.
+        append_only("funds_pledgerevision", name="funds_pledgerevision_final",
+                    message="funds_pledgerevision is append-only"),
     ]
