@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from ansinh.access.models import RoleAssignment
 from ansinh.core.identity import make_id_number
@@ -24,6 +25,14 @@ _serial = itertools.count(1)
 def _fast_password_hasher(settings):
     # The production hasher costs ~1 s per user on a loaded 2-core machine; tests make many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_to_begin_with(settings):
+    # A page requested in English leaves English active in the thread (the locale middleware
+    # activates the reader's language per request and nothing resets it), and the services
+    # build their messages in the active language: every test starts in Vietnamese.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,8 @@
 from functools import wraps
 
+from django.conf import settings
 from django.urls import path, re_path
+from django.utils import translation
 
 from .errors import error_response
 from .root import api
@@ -27,9 +29,24 @@ def _json_405(view):
     return wrapper
 
 
+def _vietnamese(view):
+    """The API answers in Vietnamese, as its documentation says, even to a browser session
+    whose pages the reader switched to English (the language cookie travels with it): the
+    services build their messages in the active language."""
+
+    @wraps(view)  # keeps csrf_exempt, as above
+    def wrapper(request, *args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = settings.LANGUAGE_CODE
+        return response
+
+    return wrapper
+
+
 _api_patterns, _api_app, _api_namespace = api.urls
 for _pattern in _api_patterns:
-    _pattern.callback = _json_405(_pattern.callback)
+    _pattern.callback = _vietnamese(_json_405(_pattern.callback))
 
 urlpatterns = [
     path("", (_api_patterns, _api_app, _api_namespace)),

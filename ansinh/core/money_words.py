@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from num2words import num2words
 
 _BILLION = 10**9
@@ -40,6 +41,22 @@ def format_vnd(amount: int | Decimal | None, unit: str = "đ") -> str:
     if amount is None:
         return ""
     figures = f"{_whole(amount, allow_negative=True):,}".replace(",", ".")
+    return f"{figures} {unit}" if unit else figures
+
+
+def group_thousands(number: int) -> str:
+    """1250000 → "1.250.000" while Vietnamese is active, "1,250,000" in English: figures on
+    a page or in a message follow the reader's language (documents keep `format_vnd`)."""
+    text = f"{number:,}"
+    return text if (get_language() or "vi").startswith("en") else text.replace(",", ".")
+
+
+def format_money(amount: int | Decimal | None, unit: str = "đ") -> str:
+    """`format_vnd` in the reader's language: "1.250.000 đ", in English "1,250,000 đ". For
+    the messages the services and pages show; printed documents stay Vietnamese."""
+    if amount is None:
+        return ""
+    figures = group_thousands(_whole(amount, allow_negative=True))
     return f"{figures} {unit}" if unit else figures
 
 

@@ -1,6 +1,6 @@
 """The criteria of a cycle as a sentence in the active language, built from pieces marked for
-translation. The pages show it in the reader's language; `services.criteria_text` asks for it
-in Vietnamese, for the API and the services' messages."""
+translation. The pages and the services' messages show it in the reader's language;
+`services.criteria_text` asks for it in Vietnamese, for the API."""
 
 from __future__ import annotations
 

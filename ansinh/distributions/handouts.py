@@ -4,9 +4,10 @@ hand-out of every approved recipient of the cycle (or of one of its communes) no
 out.
 
 All or nothing, in one transaction, taking the locks of a single hand-out in the same order
-(the cycle's row, then the lines, then the stock lots in `stock_issue`): a hand-out recorded
-line by line at the same moment either went first (its line is skipped and counted) or waits.
-Each line's goods are issued once, in a movement naming the line.
+(the cycle's row, then the lines, then the stock lots in `stock_issue_many`): a hand-out
+recorded line by line at the same moment either went first (its line is skipped and counted)
+or waits. Each line's goods are issued once, in a movement naming the line; each item for all
+the lines at once, set-wise, writing what a `stock_issue` per line would.
 """
 
 from __future__ import annotations
@@ -18,31 +19,33 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ansinh.access.scoping import allows, require
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_bulk, audit_record, audit_row
-from ansinh.stock.services import stock_issue
+from ansinh.stock.services import Issue, stock_issue_many
 
 from .choices import LineStatus, ProofKind
 from .models import Cycle, Recipient
 from .services import PHOTO_EXTENSIONS, PHOTO_MAX_BYTES, _actor, _today
 
-PROOF_LABEL = "Bản chụp danh sách ký nhận"
+PROOF_LABEL = gettext_lazy("Bản chụp danh sách ký nhận")
 
 
 def check_list_proof(proof) -> None:
     """The scanned signed list: a PDF or a picture, as for the proof of a single hand-out."""
     if proof is None:
-        raise ValidationError({"proof": f"{PROOF_LABEL}: bắt buộc (bản chụp hoặc PDF danh "
-                                        "sách đã ký)."})
+        raise ValidationError({"proof": _("%(label)s: bắt buộc (bản chụp hoặc PDF danh sách "
+                                          "đã ký).") % {"label": PROOF_LABEL}})
     if PurePath(proof.name or "").suffix.lower() not in PHOTO_EXTENSIONS:
-        raise ValidationError({"proof": f"{PROOF_LABEL}: chỉ nhận .jpg, .png, .webp hoặc "
-                                        ".pdf."})
+        raise ValidationError({"proof": _("%(label)s: chỉ nhận .jpg, .png, .webp hoặc .pdf.")
+                               % {"label": PROOF_LABEL}})
     if not proof.size:
-        raise ValidationError({"proof": f"{PROOF_LABEL}: tệp rỗng."})
+        raise ValidationError({"proof": _("%(label)s: tệp rỗng.") % {"label": PROOF_LABEL}})
     if proof.size > PHOTO_MAX_BYTES:
-        raise ValidationError({"proof": f"{PROOF_LABEL}: tối đa 10 MB."})
+        raise ValidationError({"proof": _("%(label)s: tối đa 10 MB.") % {"label": PROOF_LABEL}})
 
 
 def _check_commune(cycle: Cycle, commune) -> None:
@@ -50,8 +53,9 @@ def _check_commune(cycle: Cycle, commune) -> None:
         return
     if (cycle.commune_id and commune.pk != cycle.commune_id) \
             or commune.province_id != cycle.province_id:
-        raise ValidationError({"commune": f"Xã/phường «{commune.name}»: ngoài địa bàn của đợt "
-                                          f"«{cycle}»."})
+        raise ValidationError({"commune": _("Xã/phường «%(commune)s»: ngoài địa bàn của đợt "
+                                            "«%(cycle)s».")
+                               % {"commune": commune.name, "cycle": cycle}})
 
 
 def _save_proof(cycle: Cycle, proof) -> str:
@@ -72,7 +76,7 @@ def handout_record_list(user, cycle: Cycle, *, proof, commune=None,
     require(user, "funds", cycle)
     handed_out_on = handed_out_on or _today()
     if handed_out_on > _today():
-        raise ValidationError({"handed_out_on": "Ngày nhận: không được sau ngày hôm nay."})
+        raise ValidationError({"handed_out_on": _("Ngày nhận: không được sau ngày hôm nay.")})
     check_list_proof(proof)
     _check_commune(cycle, commune)
     # The cycle's row first, as a single hand-out and a snapshot being published take it.
@@ -97,24 +101,34 @@ def handout_record_list(user, cycle: Cycle, *, proof, commune=None,
             deceased += 1
             continue
         if handed_out_on < timezone.localdate(rlist.decided_at):
-            raise ValidationError({"handed_out_on": (
-                f"Ngày nhận: trước ngày phê duyệt danh sách số {rlist.number} "
-                f"({timezone.localdate(rlist.decided_at):%d/%m/%Y}).")})
+            raise ValidationError({"handed_out_on": _(
+                "Ngày nhận: trước ngày phê duyệt danh sách số %(number)s (%(date)s).") % {
+                    "number": rlist.number,
+                    "date": f"{timezone.localdate(rlist.decided_at):%d/%m/%Y}"}})
         ready.append(line)
-    where = f" tại {commune.name}" if commune is not None else ""
     if not ready:
-        raise ValidationError({"lines": (
-            f"Đợt «{cycle}»{where}: không còn người nhận nào đã duyệt, có danh sách ký nhận "
-            f"đã in và chưa nhận (đã nhận {already}, chưa in danh sách {not_printed}, "
-            f"đã mất {deceased}).")})
-    components = list(cycle.items.select_related("item").order_by("item_id"))
-    for line in ready:
-        person = line.person
-        for comp in components:
-            stock_issue(user, warehouse=cycle.warehouse, item=comp.item, quantity=comp.quantity,
-                        recipient=person if person and allows(user, "view", person) else None,
-                        distribution_line_id=line.pk, issued_on=handed_out_on,
-                        note=f"{cycle.name} – danh sách số {line.recipient_list.number}")
+        values = {"cycle": cycle, "already": already, "not_printed": not_printed,
+                  "deceased": deceased}
+        if commune is not None:
+            message = _("Đợt «%(cycle)s» tại %(commune)s: không còn người nhận nào đã duyệt, có "
+                        "danh sách ký nhận đã in và chưa nhận (đã nhận %(already)s, chưa in "
+                        "danh sách %(not_printed)s, đã mất %(deceased)s).")
+            values["commune"] = commune.name
+        else:
+            message = _("Đợt «%(cycle)s»: không còn người nhận nào đã duyệt, có danh sách ký "
+                        "nhận đã in và chưa nhận (đã nhận %(already)s, chưa in danh sách "
+                        "%(not_printed)s, đã mất %(deceased)s).")
+        raise ValidationError({"lines": message % values})
+    # Each item of the package for every line at once, in item order as a single hand-out
+    # locks them: the same movements as a `stock_issue` per line and item, set-wise.
+    recipients = [line.person if line.person and allows(user, "view", line.person) else None
+                  for line in ready]
+    for comp in cycle.items.select_related("item").order_by("item_id"):
+        stock_issue_many(user, warehouse=cycle.warehouse, item=comp.item,
+                         issued_on=handed_out_on, issues=[
+                             Issue(comp.quantity, recipient, line.pk,
+                                   f"{cycle.name} – danh sách số {line.recipient_list.number}")
+                             for line, recipient in zip(ready, recipients, strict=True)])
     name = _save_proof(cycle, proof)
     note = (note or "").strip()[:300]
     now, actor = timezone.now(), _actor(user)

@@ -1,6 +1,8 @@
 """Writes of the distributions app. Each service checks the user's `funds` (or
-`fund_approve`) role on the area, validates with messages naming the field in Vietnamese,
-writes in one transaction and leaves an audit row.
+`fund_approve`) role on the area, validates with messages naming the field (built in the
+active language when raised: Vietnamese for the API and the commands, the reader's language on
+a page), writes in one transaction and leaves an audit row. What is kept (a return's reason,
+an allocation's purpose, a stock movement's note) is written in Vietnamese.
 
 Serialisation: adding recipients locks the cycle row (so the last service place goes to one
 person only); approving a list locks the list, then the item's stock lots, then (through
@@ -23,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Sum
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import allows, require
 from ansinh.audit.models import AuditAction
@@ -64,9 +67,10 @@ def _today() -> date:
 
 def _whole(value, field: str, label: str, *, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError({field: f"{label}: phải là số nguyên."})
+        raise ValidationError({field: _("%(label)s: phải là số nguyên.") % {"label": label}})
     if value < minimum:
-        raise ValidationError({field: f"{label}: phải từ {minimum} trở lên."})
+        raise ValidationError({field: _("%(label)s: phải từ %(minimum)s trở lên.")
+                               % {"label": label, "minimum": minimum}})
     return value
 
 
@@ -76,8 +80,9 @@ def _actor(user):
 
 
 def _who(line: Recipient) -> str:
+    """The recipient as a message names him: «his name», or the household by its code."""
     if line.per_household:
-        return f"hộ {line.household.code}"
+        return _("hộ %(code)s") % {"code": line.household.code}
     return f"«{line.person.full_name}»"
 
 
@@ -91,18 +96,19 @@ def clean_criteria(criteria: dict | None, *, area_commune, area_province) -> dic
     unknown = set(criteria) - {"poverty", "groups", "communes", "age_min", "age_max"}
     if unknown:
         names = ", ".join(sorted(unknown))
-        raise ValidationError({"criteria": f"Tiêu chí: không hỗ trợ «{names}»."})
+        raise ValidationError({"criteria": _("Tiêu chí: không hỗ trợ «%(names)s».")
+                               % {"names": names}})
     clean: dict = {}
     poverty = list(dict.fromkeys(criteria.get("poverty") or []))
     if any(p not in (Poverty.POOR, Poverty.NEAR_POOR) for p in poverty):
-        raise ValidationError({"criteria": "Tiêu chí diện hộ: chỉ nhận «poor» (hộ nghèo) và "
-                                           "«near_poor» (hộ cận nghèo)."})
+        raise ValidationError({"criteria": _("Tiêu chí diện hộ: chỉ nhận «poor» (hộ nghèo) và "
+                                             "«near_poor» (hộ cận nghèo).")})
     if poverty:
         clean["poverty"] = poverty
     groups = list(dict.fromkeys(criteria.get("groups") or []))
     if any(g not in GROUP_CATEGORIES for g in groups):
-        raise ValidationError({"criteria": "Tiêu chí nhóm đối tượng: chỉ nhận "
-                                           f"{', '.join(str(g) for g in GROUP_CATEGORIES)}."})
+        raise ValidationError({"criteria": _("Tiêu chí nhóm đối tượng: chỉ nhận %(groups)s.")
+                               % {"groups": ", ".join(str(g) for g in GROUP_CATEGORIES)}})
     if groups:
         clean["groups"] = groups
     codes = list(dict.fromkeys(str(c).strip() for c in criteria.get("communes") or []))
@@ -113,23 +119,23 @@ def clean_criteria(criteria: dict | None, *, area_commune, area_province) -> dic
         found = set(units.values_list("code", flat=True))
         missing = [c for c in codes if c not in found]
         if missing:
-            raise ValidationError({"criteria": f"Tiêu chí xã/phường: mã {', '.join(missing)} "
-                                               "không phải xã/phường hiện hành thuộc địa bàn "
-                                               "của đợt."})
+            raise ValidationError({"criteria": _("Tiêu chí xã/phường: mã %(codes)s không phải "
+                                                 "xã/phường hiện hành thuộc địa bàn của đợt.")
+                                   % {"codes": ", ".join(missing)}})
         clean["communes"] = codes
-    for key, label in (("age_min", "Tuổi từ"), ("age_max", "Tuổi đến")):
+    for key, label in (("age_min", _("Tiêu chí tuổi từ")), ("age_max", _("Tiêu chí tuổi đến"))):
         if criteria.get(key) not in (None, ""):
             value = criteria[key]
             if isinstance(value, str) and value.strip().isdigit():
                 value = int(value)
-            _whole(value, "criteria", f"Tiêu chí {label.lower()}")
+            _whole(value, "criteria", label)
             if value > AGE_LIMIT:
-                raise ValidationError({"criteria": f"Tiêu chí {label.lower()}: không quá "
-                                                   f"{AGE_LIMIT}."})
+                raise ValidationError({"criteria": _("%(label)s: không quá %(limit)s.")
+                                       % {"label": label, "limit": AGE_LIMIT}})
             clean[key] = value
     if clean.get("age_min") is not None and clean.get("age_max") is not None \
             and clean["age_min"] > clean["age_max"]:
-        raise ValidationError({"criteria": "Tiêu chí tuổi: «từ» lớn hơn «đến»."})
+        raise ValidationError({"criteria": _("Tiêu chí tuổi: «từ» lớn hơn «đến».")})
     return clean
 
 
@@ -138,19 +144,22 @@ def _clean_components(user, components, warehouse) -> list[tuple[Item, int]]:
     for i, comp in enumerate(components or (), start=1):
         item, quantity = (comp["item"], comp["quantity"]) if isinstance(comp, dict) else comp
         if not isinstance(item, Item):
-            raise ValidationError({"items": f"Hiện vật dòng {i}: không có mặt hàng này."})
-        _whole(quantity, "items", f"Hiện vật dòng {i} ({item.name}): số lượng", minimum=1)
+            raise ValidationError({"items": _("Hiện vật dòng %(n)s: không có mặt hàng này.")
+                                   % {"n": i}})
+        _whole(quantity, "items", _("Hiện vật dòng %(n)s (%(item)s): số lượng")
+               % {"n": i, "item": item.name}, minimum=1)
         if item.pk in seen:
-            raise ValidationError({"items": f"Hiện vật dòng {i}: mặt hàng «{item.name}» "
-                                            "đã có ở dòng trên."})
+            raise ValidationError({"items": _("Hiện vật dòng %(n)s: mặt hàng «%(item)s» đã có ở "
+                                              "dòng trên.") % {"n": i, "item": item.name}})
         seen.add(item.pk)
         clean.append((item, quantity))
     if clean:
         if warehouse is None:
-            raise ValidationError({"warehouse": "Kho/điểm phát: bắt buộc khi suất có hiện vật."})
+            raise ValidationError({"warehouse": _("Kho/điểm phát: bắt buộc khi suất có hiện "
+                                                  "vật.")})
         require(user, "funds", warehouse)
         if not warehouse.active:
-            raise ValidationError({"warehouse": "Kho/điểm phát: đã ngừng hoạt động."})
+            raise ValidationError({"warehouse": _("Kho/điểm phát: đã ngừng hoạt động.")})
     return clean
 
 
@@ -167,35 +176,38 @@ def cycle_create(user, *, name: str, kind: str, campaign: Campaign, fund: Fund,
     require(user, "funds", campaign)
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Tên đợt: bắt buộc."})
+        raise ValidationError({"name": _("Tên đợt: bắt buộc.")})
     if kind not in CycleKind.values:
-        raise ValidationError({"kind": f"Loại hỗ trợ: giá trị «{kind}» không hợp lệ."})
+        raise ValidationError({"kind": _("%(label)s: giá trị «%(value)s» không hợp lệ.")
+                               % {"label": _("Loại hỗ trợ"), "value": kind}})
     if unit not in RecipientUnit.values:
-        raise ValidationError({"unit": f"Đơn vị nhận: giá trị «{unit}» không hợp lệ."})
+        raise ValidationError({"unit": _("%(label)s: giá trị «%(value)s» không hợp lệ.")
+                               % {"label": _("Đơn vị nhận"), "value": unit}})
     if campaign.funds.exists() and not campaign.funds.filter(pk=fund.pk).exists():
-        raise ValidationError({"fund": f"Quỹ: «{fund}» không tiếp nhận cho chiến dịch "
-                                       f"«{campaign}»."})
+        raise ValidationError({"fund": _("Quỹ: «%(fund)s» không tiếp nhận cho chiến dịch "
+                                         "«%(campaign)s».") % {"fund": fund, "campaign": campaign}})
     if restriction is not None:
         if restriction.fund_id != fund.pk:
-            raise ValidationError({"restriction": "Hạn chế sử dụng: thuộc quỹ khác."})
+            raise ValidationError({"restriction": _("Hạn chế sử dụng: thuộc quỹ khác.")})
         if restriction.campaign_id and restriction.campaign_id != campaign.pk:
-            raise ValidationError({"restriction": "Hạn chế sử dụng: dành cho chiến dịch khác."})
+            raise ValidationError({"restriction": _("Hạn chế sử dụng: dành cho chiến dịch "
+                                                    "khác.")})
     if donor is not None:
         require(user, "funds", donor)
-    _whole(cash_per_recipient, "cash_per_recipient", "Tiền mỗi suất")
+    _whole(cash_per_recipient, "cash_per_recipient", _("Tiền mỗi suất"))
     if places is not None:
-        _whole(places, "places", "Số suất", minimum=1)
+        _whole(places, "places", _("Số suất"), minimum=1)
     if kind in SERVICE_KINDS and places is None:
-        raise ValidationError({"places": "Số suất: bắt buộc với suất dịch vụ (học nghề, "
-                                         "khám sức khỏe)."})
+        raise ValidationError({"places": _("Số suất: bắt buộc với suất dịch vụ (học nghề, "
+                                           "khám sức khỏe).")})
     items = _clean_components(user, components, warehouse)
     if not (cash_per_recipient or items or places):
-        raise ValidationError({"cash_per_recipient": "Suất hỗ trợ: phải có tiền, hiện vật "
-                                                     "hoặc số suất dịch vụ."})
+        raise ValidationError({"cash_per_recipient": _("Suất hỗ trợ: phải có tiền, hiện vật "
+                                                       "hoặc số suất dịch vụ.")})
     if starts_on is None:
-        raise ValidationError({"starts_on": "Ngày bắt đầu: bắt buộc."})
+        raise ValidationError({"starts_on": _("Ngày bắt đầu: bắt buộc.")})
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationError({"ends_on": "Ngày kết thúc: không được trước ngày bắt đầu."})
+        raise ValidationError({"ends_on": _("Ngày kết thúc: không được trước ngày bắt đầu.")})
     criteria = clean_criteria(criteria, area_commune=fund.commune, area_province=fund.province)
     cycle = Cycle.objects.create(
         name=name, kind=kind, unit=unit, campaign=campaign, fund=fund, restriction=restriction,
@@ -218,9 +230,9 @@ def cycle_close(user, cycle: Cycle) -> Cycle:
     require(user, "funds", cycle)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == CycleStatus.CLOSED:
-        raise ValidationError({"status": "Trạng thái: đợt đã kết thúc."})
+        raise ValidationError({"status": _("Trạng thái: đợt đã kết thúc.")})
     if RecipientList.objects.filter(cycle=cycle, status=ListStatus.SUBMITTED).exists():
-        raise ValidationError({"status": "Trạng thái: còn danh sách chờ phê duyệt."})
+        raise ValidationError({"status": _("Trạng thái: còn danh sách chờ phê duyệt.")})
     cycle.status = CycleStatus.CLOSED
     cycle.save(update_fields=["status"])
     audit_record(AuditAction.UPDATE, cycle, changes={
@@ -232,7 +244,8 @@ def _lock_open_cycle(user, cycle: Cycle) -> Cycle:
     require(user, "funds", cycle)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != CycleStatus.OPEN:
-        raise ValidationError({"cycle": f"Đợt «{cycle}»: đã kết thúc, không thêm người nhận."})
+        raise ValidationError({"cycle": _("Đợt «%(cycle)s»: đã kết thúc, không thêm người "
+                                          "nhận.") % {"cycle": cycle}})
     return cycle
 
 
@@ -255,8 +268,10 @@ def _check_places(cycle: Cycle, adding: int) -> None:
     taken = Recipient.objects.filter(cycle=cycle).exclude(status=LineStatus.CANCELLED).count()
     if taken + adding > cycle.places:
         left = max(cycle.places - taken, 0)
-        raise ValidationError({"places": f"Số suất: đợt «{cycle}» còn {left}/{cycle.places} "
-                                         f"suất, không đủ cho {adding} người."})
+        raise ValidationError({"places": _("Số suất: đợt «%(cycle)s» còn %(left)s/%(places)s "
+                                           "suất, không đủ cho %(adding)s người.")
+                               % {"cycle": cycle, "left": left, "places": cycle.places,
+                                  "adding": adding}})
 
 
 @transaction.atomic
@@ -309,33 +324,40 @@ def recipient_add(user, cycle: Cycle, *, person: Person | None = None,
         if household is None and person is not None:
             household = person.household
         if household is None:
-            raise ValidationError({"household": "Hộ gia đình: bắt buộc với đợt phát theo hộ."})
+            raise ValidationError({"household": _("Hộ gia đình: bắt buộc với đợt phát theo "
+                                                  "hộ.")})
         if person is not None and person.household_id != household.pk:
-            raise ValidationError({"person": f"Người nhận thay: «{person}» không thuộc hộ "
-                                             f"{household.code}."})
+            raise ValidationError({"person": _("Người nhận thay: «%(person)s» không thuộc hộ "
+                                               "%(code)s.")
+                                   % {"person": person, "code": household.code}})
         target = household
         person = person or household.head
     else:
         if person is None:
-            raise ValidationError({"person": "Người nhận: bắt buộc."})
+            raise ValidationError({"person": _("Người nhận: bắt buộc.")})
         household = person.household
         target = person
     if not allows(user, "view", target):
         raise PermissionDenied("Người nhận ở ngoài địa bàn của bạn.")
     if person is not None and person.deceased_date is not None:
-        raise ValidationError({"person": f"Người nhận «{person}»: đã mất ngày "
-                                         f"{person.deceased_date:%d/%m/%Y}."})
+        raise ValidationError({"person": _("Người nhận «%(person)s»: đã mất ngày %(date)s.")
+                               % {"person": person,
+                                  "date": f"{person.deceased_date:%d/%m/%Y}"}})
     cycle = _lock_open_cycle(user, cycle)
     if (cycle.commune_id and target.commune_id != cycle.commune_id) or \
             target.province_id != cycle.province_id:
-        raise ValidationError({"person": f"Người nhận: ngoài địa bàn của đợt «{cycle}»."})
-    label = f"hộ {household.code}" if cycle.per_household else f"«{person}»"
+        raise ValidationError({"person": _("Người nhận: ngoài địa bàn của đợt «%(cycle)s».")
+                               % {"cycle": cycle}})
+    label = (_("hộ %(code)s") % {"code": household.code} if cycle.per_household
+             else f"«{person}»")
     basis = selectors.basis_of(user, cycle, person=person, household=household)
     if basis is None:
         if not reason:
-            raise ValidationError({"person": (
-                f"Người nhận {label}: không thuộc tiêu chí của đợt «{cycle}» "
-                f"({criteria_text(cycle.criteria)}). Chỉ thêm được như ngoại lệ, ghi rõ lý do.")})
+            raise ValidationError({"person": _(
+                "Người nhận %(who)s: không thuộc tiêu chí của đợt «%(cycle)s» (%(criteria)s). "
+                "Chỉ thêm được như ngoại lệ, ghi rõ lý do.") % {
+                    "who": label, "cycle": cycle,
+                    "criteria": criteria_display(cycle.criteria)}})
         basis = Basis.EXCEPTION
     key = {"household": household} if cycle.per_household else {"person": person}
     existing = Recipient.objects.filter(cycle=cycle, **key).exclude(
@@ -344,10 +366,10 @@ def recipient_add(user, cycle: Cycle, *, person: Person | None = None,
     if existing.exists():
         if not reason:
             first = existing.select_related("recipient_list").order_by("repeat").first()
-            raise ValidationError({"person": (
-                f"Người nhận {label}: đã có trong đợt «{cycle}» (danh sách số "
-                f"{first.recipient_list.number}); mỗi đợt một suất, trừ ngoại lệ có lý do "
-                "được phê duyệt.")})
+            raise ValidationError({"person": _(
+                "Người nhận %(who)s: đã có trong đợt «%(cycle)s» (danh sách số %(number)s); mỗi "
+                "đợt một suất, trừ ngoại lệ có lý do được phê duyệt.") % {
+                    "who": label, "cycle": cycle, "number": first.recipient_list.number}})
         repeat = existing.aggregate(m=Max("repeat"))["m"] + 1
     _check_places(cycle, 1)
     draft = _draft_list(user, cycle)
@@ -359,8 +381,8 @@ def recipient_add(user, cycle: Cycle, *, person: Person | None = None,
                 repeat=repeat, cash=cycle.cash_per_recipient, commune_id=target.commune_id,
                 province_id=target.province_id, created_by=_actor(user))
     except IntegrityError as exc:
-        raise ValidationError({"person": f"Người nhận {label}: vừa được thêm vào đợt bởi "
-                                         "người khác."}) from exc
+        raise ValidationError({"person": _("Người nhận %(who)s: vừa được thêm vào đợt bởi "
+                                           "người khác.") % {"who": label}}) from exc
     audit_record(AuditAction.CREATE, line, changes={
         "cycle": cycle.pk, "list": draft.pk, "person": line.person_id,
         "household": line.household_id, "basis": basis, "exception_reason": reason,
@@ -379,9 +401,9 @@ def recipient_cancel(user, line: Recipient, *, reason: str) -> Recipient:
     require(user, "funds", line.cycle)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Lý do hủy: bắt buộc."})
+        raise ValidationError({"reason": _("Lý do hủy: bắt buộc.")})
     if len(reason) > 300:
-        raise ValidationError({"reason": "Lý do hủy: tối đa 300 ký tự."})
+        raise ValidationError({"reason": _("Lý do hủy: tối đa 300 ký tự.")})
     allocation = (RecipientList.objects.select_related("allocation")
                   .get(pk=line.recipient_list_id).allocation)
     if allocation is not None:
@@ -394,16 +416,20 @@ def recipient_cancel(user, line: Recipient, *, reason: str) -> Recipient:
             .select_related("cycle", "person", "household").get(pk=line.pk))
     before = line.status
     if before == LineStatus.APPROVED and rlist.allocation_id != getattr(allocation, "pk", None):
-        raise ValidationError({"status": f"Danh sách số {rlist.number}: vừa được phê duyệt, "
-                                         "hãy tải lại trang và hủy lại."})
+        raise ValidationError({"status": _("Danh sách số %(number)s: vừa được phê duyệt, hãy "
+                                           "tải lại trang và hủy lại.")
+                               % {"number": rlist.number}})
     if before not in (LineStatus.PENDING, LineStatus.APPROVED):
-        raise ValidationError({"status": f"Người nhận {_who(line)}: đang ở trạng thái "
-                                         f"«{line.get_status_display()}», không hủy được."})
+        raise ValidationError({"status": _("Người nhận %(who)s: đang ở trạng thái «%(status)s», "
+                                           "không hủy được.")
+                               % {"who": _who(line), "status": _(line.get_status_display())}})
     returned = None
     if before == LineStatus.APPROVED and line.cash and allocation is not None:
+        with translation.override("vi"):  # the return keeps its reason in Vietnamese
+            who = _who(line)
         returned = allocation_return(
             user, allocation, amount=line.cash, distribution_line_id=line.pk,
-            reason=f"Hủy người nhận {_who(line)}, {line.cycle.name} – danh sách số "
+            reason=f"Hủy người nhận {who}, {line.cycle.name} – danh sách số "
                    f"{rlist.number}: {reason}"[:300])
     line.status, line.cancel_reason = LineStatus.CANCELLED, reason
     line.save(update_fields=["status", "cancel_reason"])
@@ -418,8 +444,8 @@ def recipient_cancel(user, line: Recipient, *, reason: str) -> Recipient:
 
 
 def criteria_text(criteria: dict, *, reveal: bool = True) -> str:
-    """The criteria in words, in Vietnamese, for the API and the services' messages (the
-    pages use criteria_display in the reader's language). Without `reveal`, protected groups
+    """The criteria in words, in Vietnamese, for the API (the pages and the services'
+    messages use criteria_display in the reader's language). Without `reveal`, protected groups
     are named only as a group of social assistance: on a list of an orphans' cycle, naming
     the criterion would name every recipient's status."""
     with translation.override("vi"):
@@ -439,11 +465,13 @@ def list_submit(user, rlist: RecipientList) -> RecipientList:
     require(user, "funds", rlist)
     rlist = _locked_list(rlist)
     if rlist.status != ListStatus.DRAFT:
-        raise ValidationError({"status": "Trạng thái: chỉ gửi duyệt được danh sách đang lập."})
+        raise ValidationError({"status": _("Trạng thái: chỉ gửi duyệt được danh sách đang "
+                                           "lập.")})
     if _actor(user) is None:
-        raise ValidationError({"user": "Người gửi duyệt: phải là một cán bộ quỹ (dùng --as)."})
+        raise ValidationError({"user": _("Người gửi duyệt: phải là một cán bộ quỹ (dùng "
+                                         "--as).")})
     if not rlist.lines.exclude(status=LineStatus.CANCELLED).exists():
-        raise ValidationError({"lines": "Danh sách: chưa có người nhận."})
+        raise ValidationError({"lines": _("Danh sách: chưa có người nhận.")})
     rlist.status, rlist.submitted_by, rlist.submitted_at = (ListStatus.SUBMITTED, user,
                                                             timezone.now())
     rlist.save(update_fields=["status", "submitted_by", "submitted_at"])
@@ -455,8 +483,8 @@ def list_submit(user, rlist: RecipientList) -> RecipientList:
 def _checker(user, rlist: RecipientList) -> None:
     require(user, "fund_approve", rlist)
     if rlist.status != ListStatus.SUBMITTED:
-        raise ValidationError({"status": "Trạng thái: danh sách không ở trạng thái chờ "
-                                         "phê duyệt."})
+        raise ValidationError({"status": _("Trạng thái: danh sách không ở trạng thái chờ "
+                                           "phê duyệt.")})
     if _actor(user) is None or user.pk in (rlist.submitted_by_id, rlist.created_by_id):
         raise PermissionDenied("Người lập danh sách không được tự phê duyệt.")
 
@@ -472,16 +500,20 @@ def _check_stock(cycle: Cycle, recipients: int) -> list[dict]:
         needed = comp.quantity * recipients
         available = selectors.stock_available(cycle.warehouse_id, comp.item_id)
         reserved = selectors.stock_reserved(cycle.warehouse_id, comp.item_id)
-        unit = comp.item.get_unit_display()
+        unit = _(comp.item.get_unit_display())
         if needed > available - reserved:
-            shortages.append(
-                f"«{comp.item.name}» cần {needed} {unit} cho {recipients} suất, kho "
-                f"«{cycle.warehouse}» còn {available} {unit} có thể phát, trong đó {reserved} "
-                "đã dành cho danh sách đã duyệt")
+            shortages.append(_(
+                "«%(item)s» cần %(needed)s %(unit)s cho %(recipients)s suất, kho "
+                "«%(warehouse)s» còn %(available)s %(unit)s có thể phát, trong đó %(reserved)s "
+                "đã dành cho danh sách đã duyệt") % {
+                    "item": comp.item.name, "needed": needed, "unit": unit,
+                    "recipients": recipients, "warehouse": cycle.warehouse,
+                    "available": available, "reserved": reserved})
         checked.append({"item": comp.item_id, "needed": needed, "available": available,
                         "reserved": reserved})
     if shortages:
-        raise ValidationError({"stock": "Không đủ hàng: " + "; ".join(shortages) + "."})
+        raise ValidationError({"stock": _("Không đủ hàng: %(shortages)s.")
+                               % {"shortages": "; ".join(shortages)}})
     return checked
 
 
@@ -496,7 +528,7 @@ def list_approve(user, rlist: RecipientList, *, note: str = "") -> RecipientList
     lines = rlist.lines.filter(status=LineStatus.PENDING)
     count = lines.count()
     if count == 0:
-        raise ValidationError({"lines": "Danh sách: không còn người nhận nào."})
+        raise ValidationError({"lines": _("Danh sách: không còn người nhận nào.")})
     stock = _check_stock(cycle, count) if cycle.warehouse_id else []
     cash = lines.aggregate(s=Sum("cash"))["s"] or 0
     allocation = None
@@ -524,7 +556,7 @@ def list_reject(user, rlist: RecipientList, *, note: str) -> RecipientList:
     """Reject a list (checker ≠ maker): its recipients are cancelled and may be listed again."""
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"decision_note": "Lý do từ chối: bắt buộc."})
+        raise ValidationError({"decision_note": _("Lý do từ chối: bắt buộc.")})
     rlist = _locked_list(rlist)
     _checker(user, rlist)
     rlist.lines.filter(status=LineStatus.PENDING).update(
@@ -543,7 +575,8 @@ def list_mark_printed(user, rlist: RecipientList) -> RecipientList:
     require(user, "funds", rlist)
     rlist = _locked_list(rlist)
     if rlist.status != ListStatus.APPROVED:
-        raise ValidationError({"status": "Danh sách ký nhận: chỉ in cho danh sách đã duyệt."})
+        raise ValidationError({"status": _("Danh sách ký nhận: chỉ in cho danh sách đã "
+                                           "duyệt.")})
     if rlist.signature_printed_at is None:
         rlist.signature_printed_at = timezone.now()
         rlist.save(update_fields=["signature_printed_at"])
@@ -555,11 +588,13 @@ def list_mark_printed(user, rlist: RecipientList) -> RecipientList:
 
 def _check_photo(photo) -> None:
     if photo is None:
-        raise ValidationError({"photo": "Ảnh minh chứng: bắt buộc khi minh chứng bằng ảnh."})
+        raise ValidationError({"photo": _("Ảnh minh chứng: bắt buộc khi minh chứng bằng "
+                                          "ảnh.")})
     if PurePath(photo.name or "").suffix.lower() not in PHOTO_EXTENSIONS:
-        raise ValidationError({"photo": "Ảnh minh chứng: chỉ nhận .jpg, .png, .webp hoặc .pdf."})
+        raise ValidationError({"photo": _("Ảnh minh chứng: chỉ nhận .jpg, .png, .webp hoặc "
+                                          ".pdf.")})
     if photo.size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": "Ảnh minh chứng: tối đa 10 MB."})
+        raise ValidationError({"photo": _("Ảnh minh chứng: tối đa 10 MB.")})
 
 
 @transaction.atomic
@@ -570,10 +605,10 @@ def handout_record(user, line: Recipient, *, proof_kind: str, photo=None,
     require(user, "funds", line.cycle)
     handed_out_on = handed_out_on or _today()
     if handed_out_on > _today():
-        raise ValidationError({"handed_out_on": "Ngày nhận: không được sau ngày hôm nay."})
+        raise ValidationError({"handed_out_on": _("Ngày nhận: không được sau ngày hôm nay.")})
     if proof_kind not in ProofKind.values:
-        raise ValidationError({"proof_kind": "Minh chứng: chọn ký nhận trên danh sách hoặc "
-                                             "ảnh chụp."})
+        raise ValidationError({"proof_kind": _("Minh chứng: chọn ký nhận trên danh sách hoặc "
+                                               "ảnh chụp.")})
     # The cycle's row first: a transparency snapshot being published holds it, so a hand-out
     # is either wholly before the snapshot's moment or wholly after it.
     Cycle.objects.select_for_update().filter(pk=line.cycle_id).first()
@@ -581,21 +616,24 @@ def handout_record(user, line: Recipient, *, proof_kind: str, photo=None,
             .select_related("cycle", "recipient_list", "person", "household")
             .get(pk=line.pk))
     if line.status == LineStatus.HANDED_OUT:
-        raise ValidationError({"status": f"Người nhận {_who(line)}: đã nhận ngày "
-                                         f"{line.handed_out_on:%d/%m/%Y}."})
+        raise ValidationError({"status": _("Người nhận %(who)s: đã nhận ngày %(date)s.")
+                               % {"who": _who(line),
+                                  "date": f"{line.handed_out_on:%d/%m/%Y}"}})
     if line.status != LineStatus.APPROVED:
-        raise ValidationError({"status": f"Người nhận {_who(line)}: danh sách chưa được phê "
-                                         "duyệt hoặc đã hủy."})
+        raise ValidationError({"status": _("Người nhận %(who)s: danh sách chưa được phê duyệt "
+                                           "hoặc đã hủy.") % {"who": _who(line)}})
     rlist = line.recipient_list
     if handed_out_on < timezone.localdate(rlist.decided_at):
-        raise ValidationError({"handed_out_on": "Ngày nhận: trước ngày phê duyệt danh sách."})
+        raise ValidationError({"handed_out_on": _("Ngày nhận: trước ngày phê duyệt danh "
+                                                  "sách.")})
     person = line.person
     if person is not None and person.deceased_date is not None \
             and person.deceased_date <= handed_out_on:
-        raise ValidationError({"person": f"Người nhận «{person}»: đã mất ngày "
-                                         f"{person.deceased_date:%d/%m/%Y}."})
+        raise ValidationError({"person": _("Người nhận «%(person)s»: đã mất ngày %(date)s.")
+                               % {"person": person,
+                                  "date": f"{person.deceased_date:%d/%m/%Y}"}})
     if proof_kind == ProofKind.SIGNATURE and rlist.signature_printed_at is None:
-        raise ValidationError({"proof_kind": "Minh chứng: danh sách ký nhận chưa được in."})
+        raise ValidationError({"proof_kind": _("Minh chứng: danh sách ký nhận chưa được in.")})
     if proof_kind == ProofKind.PHOTO:
         _check_photo(photo)
     cycle = line.cycle
@@ -630,18 +668,20 @@ def sponsorship_create(user, *, donor: Donor, household: Household, starts_on: d
     if campaign is not None:
         require(user, "funds", campaign)
     if support not in SupportKind.values:
-        raise ValidationError({"support": f"Hình thức hỗ trợ: giá trị «{support}» không hợp lệ."})
-    _whole(amount, "amount", "Số tiền", minimum=1)
+        raise ValidationError({"support": _("%(label)s: giá trị «%(value)s» không hợp lệ.")
+                               % {"label": _("Hình thức hỗ trợ"), "value": support}})
+    _whole(amount, "amount", _("Số tiền"), minimum=1)
     if starts_on is None:
-        raise ValidationError({"starts_on": "Đỡ đầu từ ngày: bắt buộc."})
+        raise ValidationError({"starts_on": _("Đỡ đầu từ ngày: bắt buộc.")})
     if starts_on > _today():
-        raise ValidationError({"starts_on": "Đỡ đầu từ ngày: không được sau ngày hôm nay."})
+        raise ValidationError({"starts_on": _("Đỡ đầu từ ngày: không được sau ngày hôm nay.")})
     if household.poverty_status not in selectors.POOR_STATUSES:
-        raise ValidationError({"household": f"Hộ {household.code}: không phải hộ nghèo hoặc "
-                                            "cận nghèo trong sổ hộ."})
+        raise ValidationError({"household": _("Hộ %(code)s: không phải hộ nghèo hoặc cận "
+                                              "nghèo trong sổ hộ.") % {"code": household.code}})
     if Sponsorship.objects.filter(donor=donor, household=household,
                                   ended_on__isnull=True).exists():
-        raise ValidationError({"household": f"Hộ {household.code}: đang được «{donor}» đỡ đầu."})
+        raise ValidationError({"household": _("Hộ %(code)s: đang được «%(donor)s» đỡ đầu.")
+                               % {"code": household.code, "donor": donor}})
     sponsorship = Sponsorship.objects.create(
         donor=donor, household=household, campaign=campaign, starts_on=starts_on,
         support=support, amount=amount, note=(note or "").strip(),
@@ -659,12 +699,13 @@ def sponsorship_end(user, sponsorship: Sponsorship, *, ended_on: date,
     require(user, "funds", sponsorship)
     sponsorship = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
     if sponsorship.ended_on is not None:
-        raise ValidationError({"ended_on": "Ngày kết thúc: việc đỡ đầu đã kết thúc."})
+        raise ValidationError({"ended_on": _("Ngày kết thúc: việc đỡ đầu đã kết thúc.")})
     if reason not in SponsorshipEnd.values:
-        raise ValidationError({"reason": f"Lý do kết thúc: giá trị «{reason}» không hợp lệ."})
+        raise ValidationError({"reason": _("%(label)s: giá trị «%(value)s» không hợp lệ.")
+                               % {"label": _("Lý do kết thúc"), "value": reason}})
     if ended_on is None or ended_on < sponsorship.starts_on or ended_on > _today():
-        raise ValidationError({"ended_on": "Ngày kết thúc: phải từ ngày bắt đầu đỡ đầu đến "
-                                           "hôm nay."})
+        raise ValidationError({"ended_on": _("Ngày kết thúc: phải từ ngày bắt đầu đỡ đầu đến "
+                                             "hôm nay.")})
     sponsorship.ended_on, sponsorship.end_reason = ended_on, reason
     sponsorship.save(update_fields=["ended_on", "end_reason"])
     audit_record(AuditAction.UPDATE, sponsorship, changes={"ended_on": ended_on,

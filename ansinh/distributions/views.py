@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from ansinh.access.scoping import allows, can
-from ansinh.core.money_words import format_vnd
+from ansinh.core.money_words import format_money
 from ansinh.registry.selectors import households_for, persons_for
 from ansinh.web.mixins import AreaMixin
 
@@ -264,7 +264,7 @@ class RecipientCancelView(CycleMixin, View):
             returned = line.cash if line.recipient_list.allocation_id else 0
             message = _("Đã hủy người nhận.")
             if returned:
-                message += " " + _("%(amount)s hoàn lại quỹ.") % {"amount": format_vnd(returned)}
+                message += " " + _("%(amount)s hoàn lại quỹ.") % {"amount": format_money(returned)}
             messages.success(request, message)
         return self.back()
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import allows, require, restrict
 from ansinh.audit.models import AuditAction
@@ -50,24 +51,24 @@ def _slug(text: str) -> str:
 
 def _uploaded(upload) -> StoredFile:
     if upload is None:
-        raise ValidationError({"file": "Tệp đã gửi: bắt buộc với chiến dịch hoặc thư cảm ơn "
-                                       "(tải lên bản đã gửi)."})
+        raise ValidationError({"file": _("Tệp đã gửi: bắt buộc với chiến dịch hoặc thư cảm ơn "
+                                         "(tải lên bản đã gửi).")})
     name = os.path.basename(upload.name or "")
     ext = os.path.splitext(name)[1].lower()
     if ext not in UPLOAD_TYPES:
-        raise ValidationError({"file": "Tệp đã gửi: chỉ nhận .pdf, .xlsx hoặc .docx."})
+        raise ValidationError({"file": _("Tệp đã gửi: chỉ nhận .pdf, .xlsx hoặc .docx.")})
     if upload.size > MAX_UPLOAD:
-        raise ValidationError({"file": "Tệp đã gửi: tối đa 10 MB."})
+        raise ValidationError({"file": _("Tệp đã gửi: tối đa 10 MB.")})
     content = upload.read()
     if not content:
-        raise ValidationError({"file": "Tệp đã gửi: tệp rỗng."})
+        raise ValidationError({"file": _("Tệp đã gửi: tệp rỗng.")})
     return StoredFile(content, name, UPLOAD_TYPES[ext])
 
 
 def _generated(user, donor: Donor, period_start: date | None, period_end: date, fmt: str,
                sent_on: date) -> StoredFile:
     if fmt not in FORMATS:
-        raise ValidationError({"format": "Định dạng: chọn pdf hoặc xlsx."})
+        raise ValidationError({"format": _("Định dạng: chọn pdf hoặc xlsx.")})
     report = donor_report(user, donor, period_end, period_start)
     since = f"tu-{period_start:%Y%m%d}-" if period_start else ""
     name = (f"bao-cao-{_slug(donor.name)}-{since}den-{period_end:%Y%m%d}-gui-{sent_on:%Y%m%d}"
@@ -86,31 +87,34 @@ def donor_report_record(user, donor: Donor, *, sent_on: date, channel: str,
     require(user, "funds", donor)
     today = timezone.localdate()
     if kind not in DonorReportKind.values:
-        raise ValidationError({"kind": f"Loại báo cáo: giá trị «{kind}» không hợp lệ."})
+        raise ValidationError({"kind": _("%(label)s: giá trị «%(value)s» không hợp lệ.")
+                               % {"label": _("Loại báo cáo"), "value": kind}})
     if channel not in SendChannel.values:
-        raise ValidationError({"channel": f"Hình thức gửi: giá trị «{channel}» không hợp lệ."})
+        raise ValidationError({"channel": _("%(label)s: giá trị «%(value)s» không hợp lệ.")
+                               % {"label": _("Hình thức gửi"), "value": channel}})
     if sent_on is None:
-        raise ValidationError({"sent_on": "Ngày gửi: bắt buộc."})
+        raise ValidationError({"sent_on": _("Ngày gửi: bắt buộc.")})
     if sent_on > today:
-        raise ValidationError({"sent_on": "Ngày gửi: không được sau ngày hôm nay."})
+        raise ValidationError({"sent_on": _("Ngày gửi: không được sau ngày hôm nay.")})
     period_end = period_end or sent_on
     if period_end > sent_on:
-        raise ValidationError({"period_end": "Đến ngày: không được sau ngày gửi."})
+        raise ValidationError({"period_end": _("Đến ngày: không được sau ngày gửi.")})
     if period_start is not None and period_start > period_end:
-        raise ValidationError({"period_start": "Từ ngày: không được sau ngày kết thúc kỳ."})
+        raise ValidationError({"period_start": _("Từ ngày: không được sau ngày kết thúc kỳ.")})
     if kind == DonorReportKind.CAMPAIGN:
         if campaign is None:
-            raise ValidationError({"campaign": "Chiến dịch: bắt buộc với báo cáo chiến dịch."})
+            raise ValidationError({"campaign": _("Chiến dịch: bắt buộc với báo cáo chiến "
+                                                 "dịch.")})
         require(user, "funds", campaign)
     elif campaign is not None:
-        raise ValidationError({"campaign": "Chiến dịch: chỉ dùng với báo cáo chiến dịch."})
+        raise ValidationError({"campaign": _("Chiến dịch: chỉ dùng với báo cáo chiến dịch.")})
     note = (note or "").strip()
     if len(note) > 300:
-        raise ValidationError({"note": "Ghi chú: tối đa 300 ký tự."})
+        raise ValidationError({"note": _("Ghi chú: tối đa 300 ký tự.")})
     if kind == DonorReportKind.DONOR:
         if upload is not None:
-            raise ValidationError({"file": "Tệp đã gửi: báo cáo nhà tài trợ do hệ thống lập, "
-                                           "không tải lên."})
+            raise ValidationError({"file": _("Tệp đã gửi: báo cáo nhà tài trợ do hệ thống lập, "
+                                             "không tải lên.")})
         stored = _generated(user, donor, period_start, period_end, fmt, sent_on)
     else:
         stored = _uploaded(upload)

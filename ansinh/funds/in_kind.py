@@ -14,11 +14,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import require
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
-from ansinh.core.money_words import format_vnd
+from ansinh.core.money_words import format_money
 from ansinh.stock.choices import ReceiptSource, WriteOffReason
 from ansinh.stock.models import Item, Warehouse
 from ansinh.stock.services import stock_receive, stock_write_off
@@ -30,11 +31,17 @@ from .services import _choice, _not_future, _today
 MAX_TEXT = 200
 
 
+def _where(index: int) -> str:
+    return _("Dòng %(n)s") % {"n": index}
+
+
 def _whole(value, where: str, label: str, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError({"lines": f"{where} – {label}: phải là số nguyên."})
+        raise ValidationError({"lines": _("%(where)s – %(label)s: phải là số nguyên.")
+                               % {"where": where, "label": label}})
     if value < minimum:
-        raise ValidationError({"lines": f"{where} – {label}: phải lớn hơn 0."})
+        raise ValidationError({"lines": _("%(where)s – %(label)s: phải lớn hơn 0.")
+                               % {"where": where, "label": label}})
     return value
 
 
@@ -44,48 +51,56 @@ def _campaign(user, line: dict, fund: Fund, where: str) -> Campaign | None:
         return None
     require(user, "funds", campaign)
     if not campaign.funds.filter(pk=fund.pk).exists() and campaign.funds.exists():
-        raise ValidationError({"lines": f"{where} – Chiến dịch: «{campaign}» không nhận tài trợ "
-                                        f"qua quỹ «{fund}»."})
+        raise ValidationError({"lines": _("%(where)s – Chiến dịch: «%(campaign)s» không nhận "
+                                          "tài trợ qua quỹ «%(fund)s».")
+                               % {"where": where, "campaign": campaign, "fund": fund}})
     return campaign
 
 
 def _clean_goods(user, fund: Fund, line: dict, index: int) -> GoodsReceiptLine:
-    where = f"Dòng {index}"
+    where = _where(index)
     item, warehouse = line.get("item"), line.get("warehouse")
     if not isinstance(item, Item):
-        raise ValidationError({"lines": f"{where} – Mặt hàng: bắt buộc."})
+        raise ValidationError({"lines": _("%(where)s – Mặt hàng: bắt buộc.") % {"where": where}})
     if not item.active:
-        raise ValidationError({"lines": f"{where} – Mặt hàng: «{item.name}» đã ngừng sử dụng."})
+        raise ValidationError({"lines": _("%(where)s – Mặt hàng: «%(item)s» đã ngừng sử dụng.")
+                               % {"where": where, "item": item.name}})
     if not isinstance(warehouse, Warehouse):
-        raise ValidationError({"lines": f"{where} – Kho nhập: bắt buộc."})
+        raise ValidationError({"lines": _("%(where)s – Kho nhập: bắt buộc.") % {"where": where}})
     require(user, "funds", warehouse)
     if not warehouse.active:
-        raise ValidationError({"lines": f"{where} – Kho nhập: «{warehouse}» đã ngừng hoạt động."})
-    quantity = _whole(line.get("quantity"), where, "Số lượng")
-    unit_value = _whole(line.get("unit_value"), where, "Đơn giá (đồng)")
+        raise ValidationError({"lines": _("%(where)s – Kho nhập: «%(warehouse)s» đã ngừng hoạt "
+                                          "động.") % {"where": where, "warehouse": warehouse}})
+    quantity = _whole(line.get("quantity"), where, _("Số lượng"))
+    unit_value = _whole(line.get("unit_value"), where, _("Đơn giá (đồng)"))
     expiry = line.get("expiry_date")
     if expiry is not None and not isinstance(expiry, date):
-        raise ValidationError({"lines": f"{where} – Hạn sử dụng: không phải ngày hợp lệ."})
+        raise ValidationError({"lines": _("%(where)s – Hạn sử dụng: không phải ngày hợp lệ.")
+                               % {"where": where}})
     if item.perishable and expiry is None:
-        raise ValidationError({"lines": f"{where} – Hạn sử dụng: bắt buộc với «{item.name}»."})
+        raise ValidationError({"lines": _("%(where)s – Hạn sử dụng: bắt buộc với «%(item)s».")
+                               % {"where": where, "item": item.name}})
     if expiry is not None and expiry < _today():
-        raise ValidationError({"lines": f"{where} – Hạn sử dụng: {expiry:%d/%m/%Y} đã qua, "
-                                        "không nhận hàng hết hạn."})
+        raise ValidationError({"lines": _("%(where)s – Hạn sử dụng: %(date)s đã qua, không "
+                                          "nhận hàng hết hạn.")
+                               % {"where": where, "date": f"{expiry:%d/%m/%Y}"}})
     return GoodsReceiptLine(item=item, warehouse=warehouse, quantity=quantity,
                             unit_value=unit_value, value=quantity * unit_value,
                             expiry_date=expiry, campaign=_campaign(user, line, fund, where))
 
 
 def _clean_service(user, fund: Fund, line: dict, index: int) -> ServiceReceiptLine:
-    where = f"Dòng {index}"
+    where = _where(index)
     service = (line.get("service") or "").strip()
     if not service:
-        raise ValidationError({"lines": f"{where} – Dịch vụ: bắt buộc (ví dụ «Suất học nghề»)."})
+        raise ValidationError({"lines": _("%(where)s – Dịch vụ: bắt buộc (ví dụ «Suất học "
+                                          "nghề»).") % {"where": where}})
     if len(service) > MAX_TEXT:
-        raise ValidationError({"lines": f"{where} – Dịch vụ: tối đa {MAX_TEXT} ký tự."})
+        raise ValidationError({"lines": _("%(where)s – Dịch vụ: tối đa %(max)s ký tự.")
+                               % {"where": where, "max": MAX_TEXT}})
     unit = (line.get("unit") or "suất").strip()[:30]
-    places = _whole(line.get("places"), where, "Số suất")
-    unit_value = _whole(line.get("unit_value"), where, "Giá trị một suất (đồng)")
+    places = _whole(line.get("places"), where, _("Số suất"))
+    unit_value = _whole(line.get("unit_value"), where, _("Giá trị một suất (đồng)"))
     return ServiceReceiptLine(service=service, unit=unit, places=places, unit_value=unit_value,
                               value=places * unit_value,
                               campaign=_campaign(user, line, fund, where))
@@ -98,24 +113,27 @@ def clean_draft(user, kind: str, v: dict) -> list:
     fund, donor, pledge = v["fund"], v["donor"], v.get("pledge")
     require(user, "funds", fund)
     require(user, "funds", donor)
-    _choice(kind, ReceiptKind, "kind", "Loại biên nhận")
-    _not_future(v.get("received_on"), "received_on", "Ngày nhận")
+    _choice(kind, ReceiptKind, "kind", _("Loại biên nhận"))
+    _not_future(v.get("received_on"), "received_on", _("Ngày nhận"))
     if pledge is not None:
         require(user, "funds", pledge)
         if pledge.donor_id != donor.pk:
-            raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
+            raise ValidationError({"pledge": _("Cam kết: của nhà tài trợ khác.")})
     if not v.get("lines"):
-        raise ValidationError({"lines": "Các dòng: cần ít nhất một dòng."})
+        raise ValidationError({"lines": _("Các dòng: cần ít nhất một dòng.")})
     clean_one = _clean_goods if kind == ReceiptKind.GOODS else _clean_service
     clean = [clean_one(user, fund, line, i) for i, line in enumerate(v["lines"], start=1)]
     line_sum = sum(line.value for line in clean)
     declared = v.get("total")
     if declared is not None:
         if isinstance(declared, bool) or not isinstance(declared, int) or declared <= 0:
-            raise ValidationError({"total": "Tổng giá trị: phải là số nguyên đồng lớn hơn 0."})
+            raise ValidationError({"total": _("Tổng giá trị: phải là số nguyên đồng lớn "
+                                              "hơn 0.")})
         if declared != line_sum:
-            raise ValidationError({"lines": f"Các dòng: cộng lại {format_vnd(line_sum)}, khác "
-                                            f"tổng giá trị {format_vnd(declared)}."})
+            raise ValidationError({"lines": _("Các dòng: cộng lại %(sum)s, khác tổng giá trị "
+                                              "%(total)s.")
+                                   % {"sum": format_money(line_sum),
+                                      "total": format_money(declared)}})
     for field in ("document_ref", "aid_approval_ref"):
         v[field] = (v.get(field) or "").strip()
     v["description"] = v.get("description") or ""
@@ -215,8 +233,9 @@ def goods_into_stock(user, receipt: Receipt) -> None:
                           source_receipt_line_id=line.pk,
                           note=f"Biên nhận {receipt.number}")
         except ValidationError as exc:
-            raise ValidationError({"lines": [f"Dòng {index} – {m}" for m in exc.messages]}) \
-                from exc
+            raise ValidationError({"lines": [_("%(where)s – %(message)s")
+                                             % {"where": _where(index), "message": m}
+                                             for m in exc.messages]}) from exc
 
 
 def goods_out_of_stock(user, receipt: Receipt, on: date) -> None:
@@ -229,9 +248,11 @@ def goods_out_of_stock(user, receipt: Receipt, on: date) -> None:
                             written_off_on=on, expiry_date=line.expiry_date,
                             note=f"Hủy biên nhận {receipt.number}")
         except ValidationError as exc:
-            raise ValidationError({"receipt": (
-                f"Biên nhận: hàng của dòng {index} ({line.quantity} "
-                f"{line.item.get_unit_display()} {line.item.name}) không còn đủ trong kho "
-                f"«{line.warehouse}» (đã xuất hoặc điều chuyển); hãy thu hồi hàng trước khi "
-                f"hủy. Chi tiết: {'; '.join(exc.messages)}")}) from exc
+            raise ValidationError({"receipt": _(
+                "Biên nhận: hàng của dòng %(n)s (%(quantity)s %(unit)s %(item)s) không còn đủ "
+                "trong kho «%(warehouse)s» (đã xuất hoặc điều chuyển); hãy thu hồi hàng trước "
+                "khi hủy. Chi tiết: %(details)s") % {
+                    "n": index, "quantity": line.quantity,
+                    "unit": _(line.item.get_unit_display()), "item": line.item.name,
+                    "warehouse": line.warehouse, "details": "; ".join(exc.messages)}}) from exc
 

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.audit.models import AuditAction, AuditEvent
 from ansinh.audit.services import audit_row
@@ -103,7 +104,7 @@ def lock_pots(pots) -> None:
 def _errors(failures: list[str]) -> ValidationError:
     shown = failures[:MAX_ERRORS]
     if len(failures) > MAX_ERRORS:
-        shown.append(f"… và {len(failures) - MAX_ERRORS} lỗi khác.")
+        shown.append(_("… và %(n)s lỗi khác.") % {"n": len(failures) - MAX_ERRORS})
     return ValidationError({"lines": shown})
 
 
@@ -117,7 +118,7 @@ def receipts_issue_many(user, drafts: Sequence[dict], *,
     keeps until that transaction ends."""
     if not drafts:
         return []
-    labels = labels or [f"Biên nhận {i}" for i in range(1, len(drafts) + 1)]
+    labels = labels or [_("Biên nhận %(n)s") % {"n": i} for i in range(1, len(drafts) + 1)]
     pledge_ids = {d["pledge"].pk for d in drafts if d.get("pledge") is not None}
     cancelled = dict(Pledge.objects.filter(pk__in=pledge_ids)
                      .values_list("pk", "cancelled_on")) if pledge_ids else {}
@@ -137,7 +138,8 @@ def receipts_issue_many(user, drafts: Sequence[dict], *,
                               province_id=fund.province_id)
             _check_aid_approval(receipt)
         except ValidationError as exc:
-            failures.extend(f"{label}: {m}" for m in exc.messages)
+            failures.extend(_("%(where)s: %(message)s") % {"where": label, "message": m}
+                            for m in exc.messages)
             continue
         receipts.append(receipt)
         lines.append(clean)

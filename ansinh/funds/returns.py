@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import require, scope_for
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
-from ansinh.core.money_words import format_vnd
+from ansinh.core.money_words import format_money
 
 from .choices import AllocationStatus
 from .models import Allocation, AllocationReturn
@@ -48,27 +49,29 @@ def allocation_return(user, allocation: Allocation, *, amount: int, reason: str,
     the pot's lock, never more than what is left of the allocation."""
     require(user, "funds", allocation)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise ValidationError({"amount": "Số tiền hoàn: phải là số nguyên dương (đồng)."})
+        raise ValidationError({"amount": _("Số tiền hoàn: phải là số nguyên dương (đồng).")})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Lý do hoàn: bắt buộc."})
+        raise ValidationError({"reason": _("Lý do hoàn: bắt buộc.")})
     if len(reason) > 300:
-        raise ValidationError({"reason": "Lý do hoàn: tối đa 300 ký tự."})
+        raise ValidationError({"reason": _("Lý do hoàn: tối đa 300 ký tự.")})
     returned_on = returned_on or timezone.localdate()
     if returned_on > timezone.localdate():
-        raise ValidationError({"returned_on": "Ngày hoàn: không được sau ngày hôm nay."})
+        raise ValidationError({"returned_on": _("Ngày hoàn: không được sau ngày hôm nay.")})
     lock_pot_of(allocation)
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if allocation.status != AllocationStatus.APPROVED:
-        raise ValidationError({"allocation": f"Khoản chi #{allocation.pk}: chỉ hoàn được khoản "
-                                             "chi đã phê duyệt."})
+        raise ValidationError({"allocation": _("Khoản chi #%(id)s: chỉ hoàn được khoản chi "
+                                               "đã phê duyệt.") % {"id": allocation.pk}})
     if returned_on < allocation.allocated_on:
-        raise ValidationError({"returned_on": "Ngày hoàn: không được trước ngày chi "
-                                              f"{allocation.allocated_on:%d/%m/%Y}."})
+        raise ValidationError({"returned_on": _("Ngày hoàn: không được trước ngày chi "
+                                                "%(date)s.")
+                               % {"date": f"{allocation.allocated_on:%d/%m/%Y}"}})
     left = allocation.amount - returned_of(allocation)
     if amount > left:
-        raise ValidationError({"amount": f"Số tiền hoàn: khoản chi #{allocation.pk} chỉ còn "
-                                         f"{format_vnd(left)} chưa hoàn."})
+        raise ValidationError({"amount": _("Số tiền hoàn: khoản chi #%(id)s chỉ còn %(left)s "
+                                           "chưa hoàn.")
+                               % {"id": allocation.pk, "left": format_money(left)}})
     row = AllocationReturn.objects.create(
         allocation=allocation, fund_id=allocation.fund_id,
         restriction_id=allocation.restriction_id, amount=amount, returned_on=returned_on,

@@ -1,6 +1,7 @@
 """Writes of the fund ledger. Each service checks the user's `funds` (or `fund_approve`) role
-on the owning area, validates with messages naming the field in Vietnamese, writes in one
-transaction and leaves an audit row.
+on the owning area, validates with messages naming the field, writes in one transaction and
+leaves an audit row. The messages are built in the active language when raised: Vietnamese
+(the API, the commands, a page by default), English on a page the reader switched.
 
 Balance rule: for each pot (fund + restriction, none = unrestricted), available = issued
 receipt lines − reversed receipts − approved allocations − pending allocations. Pending
@@ -18,12 +19,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ansinh.access.scoping import require, scope_for
 from ansinh.audit.models import AuditAction
 from ansinh.audit.services import audit_record
 from ansinh.audit.services import diff as audit_diff
-from ansinh.core.money_words import format_vnd
+from ansinh.core.money_words import format_money
 from ansinh.core.text import fold
 from ansinh.geo.models import Level
 
@@ -70,12 +73,13 @@ def _today() -> date:
 def _area(area) -> tuple:
     """(commune, province) of an owning area given as a commune or a province."""
     if area is None:
-        raise ValidationError({"area": "Đơn vị quản lý: bắt buộc (xã/phường hoặc tỉnh)."})
+        raise ValidationError({"area": _("Đơn vị quản lý: bắt buộc (xã/phường hoặc tỉnh).")})
     if area.level == Level.PROVINCE:
         return None, area
     if area.level == Level.COMMUNE:
         return area, area.province
-    raise ValidationError({"area": "Đơn vị quản lý: phải là xã/phường hoặc tỉnh/thành phố."})
+    raise ValidationError({"area": _("Đơn vị quản lý: phải là xã/phường hoặc "
+                                     "tỉnh/thành phố.")})
 
 
 def _require_area(user, action: str, commune, province) -> None:
@@ -89,23 +93,25 @@ def _same_area(obj, owner) -> bool:
 
 def _positive(value, field: str, label: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError({field: f"{label}: phải là số nguyên đồng."})
+        raise ValidationError({field: _("%(label)s: phải là số nguyên đồng.") % {"label": label}})
     if value <= 0:
-        raise ValidationError({field: f"{label}: phải lớn hơn 0 đồng."})
+        raise ValidationError({field: _("%(label)s: phải lớn hơn 0 đồng.") % {"label": label}})
     return value
 
 
 def _not_future(day: date, field: str, label: str) -> date:
     if day is None:
-        raise ValidationError({field: f"{label}: bắt buộc."})
+        raise ValidationError({field: _("%(label)s: bắt buộc.") % {"label": label}})
     if day > _today():
-        raise ValidationError({field: f"{label}: không được sau ngày hôm nay."})
+        raise ValidationError({field: _("%(label)s: không được sau ngày hôm nay.")
+                               % {"label": label}})
     return day
 
 
 def _choice(value, choices, field: str, label: str):
     if value not in choices.values:
-        raise ValidationError({field: f"{label}: giá trị «{value}» không hợp lệ."})
+        raise ValidationError({field: _("%(label)s: giá trị «%(value)s» không hợp lệ.")
+                               % {"label": label, "value": value}})
     return value
 
 
@@ -118,19 +124,19 @@ def _audited_changes(values: dict) -> dict:
 # ---------------------------------------------------------------------------- donors
 
 def _clean_donor(values: dict) -> None:
-    _choice(values.get("kind"), DonorKind, "kind", "Loại nhà tài trợ")
-    _choice(values.get("display"), Display, "display", "Hiển thị")
+    _choice(values.get("kind"), DonorKind, "kind", _("Loại nhà tài trợ"))
+    _choice(values.get("display"), Display, "display", _("Hiển thị"))
     if not (values.get("name") or "").strip():
-        raise ValidationError({"name": "Tên nhà tài trợ: bắt buộc."})
+        raise ValidationError({"name": _("Tên nhà tài trợ: bắt buộc.")})
     currency = (values.get("currency") or VND).upper()
     values["currency"] = currency
     if len(currency) != 3 or not currency.isalpha():
-        raise ValidationError({"currency": "Đơn vị tiền tệ: mã ISO 4217 ba chữ cái."})
+        raise ValidationError({"currency": _("Đơn vị tiền tệ: mã ISO 4217 ba chữ cái.")})
     if values["kind"] == DonorKind.FOREIGN_NGO:
         country = (values.get("country") or "").upper()
         if len(country) != 2 or not country.isalpha() or country == "VN":
-            raise ValidationError({"country": "Quốc gia: bắt buộc với tổ chức nước ngoài "
-                                              "(mã ISO hai chữ cái, khác VN)."})
+            raise ValidationError({"country": _("Quốc gia: bắt buộc với tổ chức nước ngoài "
+                                                "(mã ISO hai chữ cái, khác VN).")})
         values["country"] = country
 
 
@@ -160,7 +166,7 @@ def donor_update(user, donor: Donor, **changes) -> Donor:
     require(user, "funds", donor)
     unknown = set(changes) - set(DONOR_FIELDS)
     if unknown:
-        raise ValidationError({f: "Trường không được sửa tại đây." for f in unknown})
+        raise ValidationError({f: _("Trường không được sửa tại đây.") for f in unknown})
     if ({"bank_account", "bank_name"} & set(changes)):
         require(user, "donor_bank", donor)
     old = {f: getattr(donor, f) for f in DONOR_FIELDS}
@@ -186,11 +192,11 @@ def donor_update(user, donor: Donor, **changes) -> Donor:
 def fund_create(user, *, area, kind: str, name: str, code: str) -> Fund:
     commune, province = _area(area)
     _require_area(user, "funds", commune, province)
-    _choice(kind, FundKind, "kind", "Loại quỹ")
+    _choice(kind, FundKind, "kind", _("Loại quỹ"))
     if not name.strip():
-        raise ValidationError({"name": "Tên quỹ: bắt buộc."})
+        raise ValidationError({"name": _("Tên quỹ: bắt buộc.")})
     if not code.strip():
-        raise ValidationError({"code": "Ký hiệu quỹ: bắt buộc (dùng trong số biên nhận)."})
+        raise ValidationError({"code": _("Ký hiệu quỹ: bắt buộc (dùng trong số biên nhận).")})
     fund = Fund.objects.create(kind=kind, name=name.strip(), code=code.strip().upper(),
                                commune=commune, province=province)
     audit_record(AuditAction.CREATE, fund, changes={"kind": kind, "name": fund.name,
@@ -205,13 +211,13 @@ def campaign_create(user, *, area, name: str, starts_on: date, ends_on: date | N
     commune, province = _area(area)
     _require_area(user, "funds", commune, province)
     if not name.strip():
-        raise ValidationError({"name": "Tên chiến dịch: bắt buộc."})
+        raise ValidationError({"name": _("Tên chiến dịch: bắt buộc.")})
     if target_amount is not None:
-        _positive(target_amount, "target_amount", "Mục tiêu")
+        _positive(target_amount, "target_amount", _("Mục tiêu"))
     if starts_on is None:
-        raise ValidationError({"starts_on": "Ngày bắt đầu: bắt buộc."})
+        raise ValidationError({"starts_on": _("Ngày bắt đầu: bắt buộc.")})
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationError({"ends_on": "Ngày kết thúc: không được trước ngày bắt đầu."})
+        raise ValidationError({"ends_on": _("Ngày kết thúc: không được trước ngày bắt đầu.")})
     for f in funds:
         require(user, "funds", f)
     campaign = Campaign.objects.create(name=name.strip(), starts_on=starts_on, ends_on=ends_on,
@@ -230,16 +236,18 @@ def restriction_create(user, *, fund: Fund, kind: str, description: str,
                        campaign: Campaign | None = None, donor: Donor | None = None,
                        ends_on: date | None = None) -> Restriction:
     require(user, "funds", fund)
-    _choice(kind, RestrictionKind, "kind", "Loại hạn chế")
+    _choice(kind, RestrictionKind, "kind", _("Loại hạn chế"))
     if kind == RestrictionKind.CAMPAIGN:
         if campaign is None:
-            raise ValidationError({"campaign": "Chiến dịch: bắt buộc với hạn chế theo chiến dịch."})
+            raise ValidationError({"campaign": _("Chiến dịch: bắt buộc với hạn chế theo "
+                                                 "chiến dịch.")})
         require(user, "funds", campaign)
         description = description or campaign.name
     elif campaign is not None:
-        raise ValidationError({"campaign": "Chiến dịch: chỉ dùng với hạn chế theo chiến dịch."})
+        raise ValidationError({"campaign": _("Chiến dịch: chỉ dùng với hạn chế theo "
+                                             "chiến dịch.")})
     if not (description or "").strip():
-        raise ValidationError({"description": "Chương trình/mục đích: bắt buộc."})
+        raise ValidationError({"description": _("Chương trình/mục đích: bắt buộc.")})
     if donor is not None:
         require(user, "funds", donor)
     restriction = Restriction.objects.create(
@@ -260,15 +268,15 @@ def pledge_create(user, *, donor: Donor, pledged_on: date, amount: int | None = 
     require(user, "funds", donor)
     owner = campaign or fund
     if owner is None:
-        raise ValidationError({"campaign": "Chiến dịch hoặc quỹ: phải chọn một."})
+        raise ValidationError({"campaign": _("Chiến dịch hoặc quỹ: phải chọn một.")})
     require(user, "funds", owner)
     if fund is not None and campaign is not None:
         require(user, "funds", fund)
     if amount is None and not in_kind.strip():
-        raise ValidationError({"amount": "Số tiền cam kết: bắt buộc, hoặc mô tả hiện vật."})
+        raise ValidationError({"amount": _("Số tiền cam kết: bắt buộc, hoặc mô tả hiện vật.")})
     if amount is not None:
-        _positive(amount, "amount", "Số tiền cam kết")
-    _not_future(pledged_on, "pledged_on", "Ngày cam kết")
+        _positive(amount, "amount", _("Số tiền cam kết"))
+    _not_future(pledged_on, "pledged_on", _("Ngày cam kết"))
     lock_targets(campaign, fund)  # a snapshot being published waits, see pledge_history
     pledge = Pledge.objects.create(donor=donor, campaign=campaign, fund=fund, amount=amount,
                                    in_kind=in_kind.strip(), pledged_on=pledged_on,
@@ -295,7 +303,7 @@ def _diff(obj, values: dict) -> dict:
 def _only(changes: dict, allowed: tuple) -> None:
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValidationError({f: "Trường không được sửa tại đây." for f in sorted(unknown)})
+        raise ValidationError({f: _("Trường không được sửa tại đây.") for f in sorted(unknown)})
 
 
 def _audit_update(obj, changed: dict) -> None:
@@ -326,20 +334,21 @@ def fund_update(user, fund: Fund, **changes) -> Fund:
     _only(changes, FUND_FIELDS)
     values = {f: changes[f] for f in FUND_FIELDS if f in changes}
     if "kind" in values:
-        _choice(values["kind"], FundKind, "kind", "Loại quỹ")
+        _choice(values["kind"], FundKind, "kind", _("Loại quỹ"))
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
         if not values["name"]:
-            raise ValidationError({"name": "Tên quỹ: bắt buộc."})
+            raise ValidationError({"name": _("Tên quỹ: bắt buộc.")})
     if "code" in values:
         values["code"] = (values["code"] or "").strip().upper()
         if not values["code"]:
-            raise ValidationError({"code": "Ký hiệu quỹ: bắt buộc (dùng trong số biên nhận)."})
+            raise ValidationError({"code": _("Ký hiệu quỹ: bắt buộc (dùng trong số biên "
+                                             "nhận).")})
         if values["code"] != fund.code and ReceiptCounter.objects.filter(fund=fund).exists():
-            raise ValidationError({"code": "Ký hiệu quỹ: đã dùng trong số biên nhận đã cấp, "
-                                           "không được đổi."})
+            raise ValidationError({"code": _("Ký hiệu quỹ: đã dùng trong số biên nhận đã cấp, "
+                                             "không được đổi.")})
     changed = _diff(fund, values)
-    for f, (_, new) in changed.items():
+    for f, (_old, new) in changed.items():
         setattr(fund, f, new)
     fund.full_clean()
     fund.save()
@@ -362,17 +371,17 @@ def campaign_update(user, campaign: Campaign, **changes) -> Campaign:
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
         if not values["name"]:
-            raise ValidationError({"name": "Tên chiến dịch: bắt buộc."})
+            raise ValidationError({"name": _("Tên chiến dịch: bắt buộc.")})
     if values.get("target_amount") is not None:
-        _positive(values["target_amount"], "target_amount", "Mục tiêu")
+        _positive(values["target_amount"], "target_amount", _("Mục tiêu"))
     if "starts_on" in values and values["starts_on"] is None:
-        raise ValidationError({"starts_on": "Ngày bắt đầu: bắt buộc."})
+        raise ValidationError({"starts_on": _("Ngày bắt đầu: bắt buộc.")})
     if "responsible_unit" in values:
         values["responsible_unit"] = (values["responsible_unit"] or "").strip()
     starts_on = values.get("starts_on", campaign.starts_on)
     ends_on = values.get("ends_on", campaign.ends_on)
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationError({"ends_on": "Ngày kết thúc: không được trước ngày bắt đầu."})
+        raise ValidationError({"ends_on": _("Ngày kết thúc: không được trước ngày bắt đầu.")})
     changed = _diff(campaign, values)
     if "funds" in changes:
         funds = list(dict.fromkeys(changes["funds"] or ()))
@@ -384,12 +393,13 @@ def campaign_update(user, campaign: Campaign, **changes) -> Campaign:
         used = (Fund.objects.filter(pk__in=dropped, receipt_lines__campaign=campaign)
                 .distinct().order_by("name").first())
         if used is not None:
-            raise ValidationError({"funds": f"Quỹ tiếp nhận: «{used.name}» đã nhận tiền cho "
-                                            "chiến dịch, không bỏ ra được."})
+            raise ValidationError({"funds": _("Quỹ tiếp nhận: «%(fund)s» đã nhận tiền cho "
+                                              "chiến dịch, không bỏ ra được.")
+                                   % {"fund": used.name}})
         if old_ids != new_ids:
             campaign.funds.set(funds)
             changed["funds"] = [sorted(old_ids), sorted(new_ids)]
-    for f, (_, new) in changed.items():
+    for f, (_old, new) in changed.items():
         if f != "funds":
             setattr(campaign, f, new)
     campaign.full_clean()
@@ -416,9 +426,9 @@ def restriction_update(user, restriction: Restriction, **changes) -> Restriction
     money = [f for f in RESTRICTION_MONEY_FIELDS if f in changed]
     if money and (ReceiptLine.objects.filter(restriction=restriction).exists()
                   or Allocation.objects.filter(restriction=restriction).exists()):
-        raise ValidationError({money[0]: "Hạn chế sử dụng: đã có biên nhận hoặc khoản chi "
-                                         "dùng hạn chế này, không được đổi quỹ, loại, chiến "
-                                         "dịch hay nhà tài trợ."})
+        raise ValidationError({money[0]: _("Hạn chế sử dụng: đã có biên nhận hoặc khoản chi "
+                                           "dùng hạn chế này, không được đổi quỹ, loại, chiến "
+                                           "dịch hay nhà tài trợ.")})
     fund = values.get("fund", restriction.fund)
     kind = values.get("kind", restriction.kind)
     campaign = values.get("campaign", restriction.campaign)
@@ -426,12 +436,14 @@ def restriction_update(user, restriction: Restriction, **changes) -> Restriction
     if "fund" in changed:
         require(user, "funds", fund)
         if not _same_area(fund, restriction):
-            raise ValidationError({"fund": "Quỹ: phải cùng đơn vị quản lý với hạn chế."})
-    _choice(kind, RestrictionKind, "kind", "Loại hạn chế")
+            raise ValidationError({"fund": _("Quỹ: phải cùng đơn vị quản lý với hạn chế.")})
+    _choice(kind, RestrictionKind, "kind", _("Loại hạn chế"))
     if kind == RestrictionKind.CAMPAIGN and campaign is None:
-        raise ValidationError({"campaign": "Chiến dịch: bắt buộc với hạn chế theo chiến dịch."})
+        raise ValidationError({"campaign": _("Chiến dịch: bắt buộc với hạn chế theo "
+                                             "chiến dịch.")})
     if kind != RestrictionKind.CAMPAIGN and campaign is not None:
-        raise ValidationError({"campaign": "Chiến dịch: chỉ dùng với hạn chế theo chiến dịch."})
+        raise ValidationError({"campaign": _("Chiến dịch: chỉ dùng với hạn chế theo "
+                                             "chiến dịch.")})
     if "campaign" in changed and campaign is not None:
         require(user, "funds", campaign)
     if "donor" in changed and donor is not None:
@@ -439,7 +451,7 @@ def restriction_update(user, restriction: Restriction, **changes) -> Restriction
     if "description" in values:
         values["description"] = (values["description"] or "").strip()
         if not values["description"]:
-            raise ValidationError({"description": "Chương trình/mục đích: bắt buộc."})
+            raise ValidationError({"description": _("Chương trình/mục đích: bắt buộc.")})
         changed = _diff(restriction, values)
     if "ends_on" in changed and values["ends_on"] is not None:
         # Under the pot's lock, so no allocation slips in after the date while it moves.
@@ -448,10 +460,10 @@ def restriction_update(user, restriction: Restriction, **changes) -> Restriction
                 .exclude(status=AllocationStatus.REJECTED)
                 .order_by("-allocated_on").values_list("allocated_on", flat=True).first())
         if last is not None and values["ends_on"] < last:
-            raise ValidationError({"ends_on": f"Hạn sử dụng: đã có khoản chi ngày "
-                                              f"{last:%d/%m/%Y}, không được đặt hạn trước "
-                                              "ngày đó."})
-    for f, (_, new) in changed.items():
+            raise ValidationError({"ends_on": _("Hạn sử dụng: đã có khoản chi ngày "
+                                                "%(date)s, không được đặt hạn trước ngày đó.")
+                                   % {"date": f"{last:%d/%m/%Y}"}})
+    for f, (_old, new) in changed.items():
         setattr(restriction, f, new)
     if "fund" in changed:
         restriction.commune, restriction.province = fund.commune, fund.province
@@ -477,7 +489,7 @@ def pledge_update(user, pledge: Pledge, **changes) -> Pledge:
     require(user, "funds", pledge)
     _only(changes, PLEDGE_FIELDS)
     if pledge.cancelled:
-        raise ValidationError({"status": "Cam kết: đã hủy, không được sửa."})
+        raise ValidationError({"status": _("Cam kết: đã hủy, không được sửa.")})
     values = {f: changes[f] for f in PLEDGE_FIELDS if f in changes}
     if "in_kind" in values:
         values["in_kind"] = (values["in_kind"] or "").strip()
@@ -487,34 +499,35 @@ def pledge_update(user, pledge: Pledge, **changes) -> Pledge:
     campaign = values.get("campaign", pledge.campaign)
     fund = values.get("fund", pledge.fund)
     if amount is None and not in_kind:
-        raise ValidationError({"amount": "Số tiền cam kết: bắt buộc, hoặc mô tả hiện vật."})
+        raise ValidationError({"amount": _("Số tiền cam kết: bắt buộc, hoặc mô tả hiện vật.")})
     if "amount" in changed and amount is not None:
-        _positive(amount, "amount", "Số tiền cam kết")
+        _positive(amount, "amount", _("Số tiền cam kết"))
         paid = _paid_on_pledge(pledge)
         if amount < paid:
-            raise ValidationError({"amount": f"Số tiền cam kết: đã nhận {format_vnd(paid)} "
-                                             "theo cam kết này, không được nhỏ hơn."})
+            raise ValidationError({"amount": _("Số tiền cam kết: đã nhận %(paid)s theo cam kết "
+                                               "này, không được nhỏ hơn.")
+                                   % {"paid": format_money(paid)}})
     if "pledged_on" in changed:
-        _not_future(values["pledged_on"], "pledged_on", "Ngày cam kết")
+        _not_future(values["pledged_on"], "pledged_on", _("Ngày cam kết"))
     if {"campaign", "fund"} & set(changed):
         owner = campaign or fund
         if owner is None:
-            raise ValidationError({"campaign": "Chiến dịch hoặc quỹ: phải chọn một."})
+            raise ValidationError({"campaign": _("Chiến dịch hoặc quỹ: phải chọn một.")})
         for target in (campaign, fund):
             if target is not None:
                 require(user, "funds", target)
         if not _same_area(owner, pledge):
-            raise ValidationError({"campaign": "Chiến dịch hoặc quỹ: phải cùng đơn vị quản "
-                                               "lý với cam kết."})
+            raise ValidationError({"campaign": _("Chiến dịch hoặc quỹ: phải cùng đơn vị quản "
+                                                 "lý với cam kết.")})
         if Receipt.objects.filter(pledge=pledge).exists():
             field = "campaign" if "campaign" in changed else "fund"
-            raise ValidationError({field: "Cam kết: đã có biên nhận theo cam kết này, không "
-                                          "được đổi chiến dịch hay quỹ."})
+            raise ValidationError({field: _("Cam kết: đã có biên nhận theo cam kết này, không "
+                                            "được đổi chiến dịch hay quỹ.")})
     if changed:
         # The version replaced is kept for the figures frozen before this edit.
         lock_targets(pledge.campaign, pledge.fund, campaign, fund)
         pledge_revise(user, pledge)
-    for f, (_, new) in changed.items():
+    for f, (_old, new) in changed.items():
         setattr(pledge, f, new)
     pledge.full_clean()
     pledge.save()
@@ -530,13 +543,14 @@ def pledge_cancel(user, pledge: Pledge, *, reason: str,
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
     require(user, "funds", pledge)
     if pledge.cancelled:
-        raise ValidationError({"status": f"Cam kết: đã hủy ngày {pledge.cancelled_on:%d/%m/%Y}."})
+        raise ValidationError({"status": _("Cam kết: đã hủy ngày %(date)s.")
+                               % {"date": f"{pledge.cancelled_on:%d/%m/%Y}"}})
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Lý do hủy cam kết: bắt buộc."})
-    cancelled_on = _not_future(cancelled_on or _today(), "cancelled_on", "Ngày hủy cam kết")
+        raise ValidationError({"reason": _("Lý do hủy cam kết: bắt buộc.")})
+    cancelled_on = _not_future(cancelled_on or _today(), "cancelled_on", _("Ngày hủy cam kết"))
     if cancelled_on < pledge.pledged_on:
-        raise ValidationError({"cancelled_on": "Ngày hủy cam kết: không được trước ngày cam "
-                                               "kết."})
+        raise ValidationError({"cancelled_on": _("Ngày hủy cam kết: không được trước ngày cam "
+                                                 "kết.")})
     lock_targets(pledge.campaign, pledge.fund)  # see pledge_history
     pledge.cancelled_on = cancelled_on
     pledge.cancel_reason = reason.strip()
@@ -559,44 +573,49 @@ def _is_foreign_aid(receipt: Receipt) -> bool:
 def _check_foreign_amount(currency: str, original_minor, rate, total: int) -> None:
     if currency == VND:
         if original_minor is not None or rate is not None:
-            raise ValidationError({"currency": "Đơn vị tiền tệ: tiền đồng không có nguyên tệ "
-                                               "và tỷ giá."})
+            raise ValidationError({"currency": _("Đơn vị tiền tệ: tiền đồng không có nguyên "
+                                                 "tệ và tỷ giá.")})
         return
     if original_minor is None or isinstance(original_minor, bool) or original_minor <= 0:
-        raise ValidationError({"original_amount_minor": "Số tiền nguyên tệ: bắt buộc và lớn "
-                                                        "hơn 0 với ngoại tệ."})
+        raise ValidationError({"original_amount_minor": _("Số tiền nguyên tệ: bắt buộc và lớn "
+                                                          "hơn 0 với ngoại tệ.")})
     if rate is None or Decimal(rate) <= 0:
-        raise ValidationError({"exchange_rate": "Tỷ giá: bắt buộc và lớn hơn 0 với ngoại tệ."})
+        raise ValidationError({"exchange_rate": _("Tỷ giá: bắt buộc và lớn hơn 0 với "
+                                                  "ngoại tệ.")})
     digits = MINOR_DIGITS.get(currency, 2)
     expected = (Decimal(original_minor) / (10 ** digits) * Decimal(rate)).quantize(
         Decimal(1), rounding=ROUND_HALF_UP)
     # Banks round once; more than one đồng apart means a typing mistake in one of the three.
     if abs(expected - total) > 1:
-        raise ValidationError({"total": f"Tổng số tiền: {format_vnd(total)} không khớp nguyên "
-                                        f"tệ × tỷ giá = {format_vnd(int(expected))}."})
+        raise ValidationError({"total": _("Tổng số tiền: %(total)s không khớp nguyên tệ × tỷ "
+                                          "giá = %(expected)s.")
+                               % {"total": format_money(total),
+                                  "expected": format_money(int(expected))}})
 
 
 def _clean_line(user, receipt_fund: Fund, line: dict, index: int) -> ReceiptLine:
-    where = f"Dòng {index}"
+    where = {"where": _("Dòng %(n)s") % {"n": index}}
     fund = line.get("fund")
     if fund is None:
-        raise ValidationError({"lines": f"{where} – Quỹ: bắt buộc."})
+        raise ValidationError({"lines": _("%(where)s – Quỹ: bắt buộc.") % where})
     require(user, "funds", fund)
     if not _same_area(fund, receipt_fund):
-        raise ValidationError({"lines": f"{where} – Quỹ: phải cùng đơn vị quản lý với quỹ "
-                                        "cấp biên nhận."})
+        raise ValidationError({"lines": _("%(where)s – Quỹ: phải cùng đơn vị quản lý với quỹ "
+                                          "cấp biên nhận.") % where})
     amount = line.get("amount")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise ValidationError({"lines": f"{where} – Số tiền: phải là số nguyên đồng lớn hơn 0."})
+        raise ValidationError({"lines": _("%(where)s – Số tiền: phải là số nguyên đồng lớn "
+                                          "hơn 0.") % where})
     restriction = line.get("restriction")
     campaign = line.get("campaign")
     if restriction is not None:
         if restriction.fund_id != fund.pk:
-            raise ValidationError({"lines": f"{where} – Hạn chế sử dụng: thuộc quỹ khác."})
+            raise ValidationError({"lines": _("%(where)s – Hạn chế sử dụng: thuộc quỹ khác.")
+                                   % where})
         if restriction.campaign_id:
             if campaign is not None and campaign.pk != restriction.campaign_id:
-                raise ValidationError({"lines": f"{where} – Chiến dịch: khác chiến dịch của "
-                                                "hạn chế sử dụng."})
+                raise ValidationError({"lines": _("%(where)s – Chiến dịch: khác chiến dịch của "
+                                                  "hạn chế sử dụng.") % where})
             campaign = restriction.campaign
     if campaign is not None:
         require(user, "funds", campaign)
@@ -611,12 +630,13 @@ def _clean_cash(user, v: dict, *, cancelled: dict | None = None) -> list[Receipt
     fund, donor, pledge = v["fund"], v["donor"], v.get("pledge")
     require(user, "funds", fund)
     require(user, "funds", donor)
-    _choice(v["method"], Method, "method", "Hình thức")
+    _choice(v["method"], Method, "method", pgettext("payment method", "Hình thức"))
     if v["method"] not in CASH_METHODS:
-        raise ValidationError({"method": "Hình thức: biên nhận tiền là chuyển khoản hoặc tiền "
-                                         "mặt; hàng hóa, dịch vụ lập biên nhận hiện vật."})
-    _positive(v["total"], "total", "Tổng số tiền")
-    _not_future(v["received_on"], "received_on", "Ngày nhận")
+        raise ValidationError({"method": _("Hình thức: biên nhận tiền là chuyển khoản hoặc "
+                                           "tiền mặt; hàng hóa, dịch vụ lập biên nhận hiện "
+                                           "vật.")})
+    _positive(v["total"], "total", _("Tổng số tiền"))
+    _not_future(v["received_on"], "received_on", _("Ngày nhận"))
     v["currency"] = (v.get("currency") or VND).upper()
     if v.get("exchange_rate") is not None:
         v["exchange_rate"] = Decimal(str(v["exchange_rate"]))
@@ -626,24 +646,27 @@ def _clean_cash(user, v: dict, *, cancelled: dict | None = None) -> list[Receipt
     v["aid_approval_ref"] = (v.get("aid_approval_ref") or "").strip()
     v["description"] = v.get("description") or ""
     if v["method"] == Method.CASH and not v["document_ref"]:
-        raise ValidationError({"document_ref": "Số phiếu thu: bắt buộc khi nhận tiền mặt."})
+        raise ValidationError({"document_ref": _("Số phiếu thu: bắt buộc khi nhận tiền mặt.")})
     if pledge is not None:
         require(user, "funds", pledge)
         if pledge.donor_id != donor.pk:
-            raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
+            raise ValidationError({"pledge": _("Cam kết: của nhà tài trợ khác.")})
         # Read from the database: the caller's copy may predate a cancellation.
         cancelled_on = (cancelled.get(pledge.pk) if cancelled is not None else
                         Pledge.objects.filter(pk=pledge.pk).values_list("cancelled_on",
                                                                        flat=True).first())
         if cancelled_on is not None:
-            raise ValidationError({"pledge": f"Cam kết: đã hủy ngày {cancelled_on:%d/%m/%Y}."})
+            raise ValidationError({"pledge": _("Cam kết: đã hủy ngày %(date)s.")
+                                   % {"date": f"{cancelled_on:%d/%m/%Y}"}})
     if not v.get("lines"):
-        raise ValidationError({"lines": "Các dòng phân bổ: cần ít nhất một dòng."})
+        raise ValidationError({"lines": _("Các dòng phân bổ: cần ít nhất một dòng.")})
     clean = [_clean_line(user, fund, line, i) for i, line in enumerate(v["lines"], start=1)]
     line_sum = sum(line.amount for line in clean)
     if line_sum != v["total"]:
-        raise ValidationError({"lines": f"Các dòng phân bổ: cộng lại {format_vnd(line_sum)}, "
-                                        f"khác tổng số tiền {format_vnd(v['total'])}."})
+        raise ValidationError({"lines": _("Các dòng phân bổ: cộng lại %(sum)s, khác tổng số "
+                                          "tiền %(total)s.")
+                               % {"sum": format_money(line_sum),
+                                  "total": format_money(v["total"])}})
     return clean
 
 
@@ -707,7 +730,7 @@ def receipt_update(user, receipt: Receipt, **changes) -> Receipt:
     allowed = RECEIPT_FIELDS[receipt.kind]
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValidationError({f: "Trường không sửa được ở loại biên nhận này."
+        raise ValidationError({f: _("Trường không sửa được ở loại biên nhận này.")
                                for f in sorted(unknown)})
     old = {f: getattr(receipt, f) for f in allowed if f != "lines"}
     if receipt.kind == ReceiptKind.CASH:
@@ -775,9 +798,9 @@ def _next_receipt_number(fund: Fund, year: int) -> tuple[int, str]:
 
 def _check_aid_approval(receipt: Receipt) -> None:
     if _is_foreign_aid(receipt) and not receipt.aid_approval_ref:
-        raise ValidationError({"aid_approval_ref": "Số quyết định phê duyệt viện trợ: bắt buộc "
-                                                   "với viện trợ nước ngoài (Nghị định "
-                                                   "313/2025/NĐ-CP, trước đây 80/2020)."})
+        raise ValidationError({"aid_approval_ref": _("Số quyết định phê duyệt viện trợ: bắt "
+                                                     "buộc với viện trợ nước ngoài (Nghị định "
+                                                     "313/2025/NĐ-CP, trước đây 80/2020).")})
 
 
 @transaction.atomic
@@ -789,12 +812,12 @@ def receipt_issue(user, receipt: Receipt) -> Receipt:
         pk=receipt.pk)
     require(user, "funds", receipt)
     if receipt.status != ReceiptStatus.DRAFT:
-        raise ValidationError({"status": "Trạng thái: biên nhận đã được cấp."})
+        raise ValidationError({"status": _("Trạng thái: biên nhận đã được cấp.")})
     from . import in_kind  # it builds on this module
 
     lines = list(receipt.lines.all())  # money lines; goods and services receipts have none
     if in_kind.lines_total(receipt) != receipt.total:
-        raise ValidationError({"lines": "Các dòng phân bổ: không khớp tổng số tiền."})
+        raise ValidationError({"lines": _("Các dòng phân bổ: không khớp tổng số tiền.")})
     _check_aid_approval(receipt)
     # Take the pot locks so a balance read under a lock never sees half an issue.
     for pot in sorted({(ln.fund_id, ln.restriction_id) for ln in lines},
@@ -822,14 +845,14 @@ def receipt_reverse(user, receipt: Receipt, *, reason: str,
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
     require(user, "funds", receipt)
     if receipt.status != ReceiptStatus.ISSUED:
-        raise ValidationError({"receipt": "Biên nhận: chỉ hủy được biên nhận đã cấp."})
+        raise ValidationError({"receipt": _("Biên nhận: chỉ hủy được biên nhận đã cấp.")})
     if ReceiptReversal.objects.filter(receipt=receipt).exists():
-        raise ValidationError({"receipt": "Biên nhận: đã có bút toán hủy."})
+        raise ValidationError({"receipt": _("Biên nhận: đã có bút toán hủy.")})
     if not (reason or "").strip():
-        raise ValidationError({"reason": "Lý do hủy: bắt buộc."})
-    reversed_on = _not_future(reversed_on or _today(), "reversed_on", "Ngày hủy")
+        raise ValidationError({"reason": _("Lý do hủy: bắt buộc.")})
+    reversed_on = _not_future(reversed_on or _today(), "reversed_on", _("Ngày hủy"))
     if reversed_on < receipt.received_on:
-        raise ValidationError({"reversed_on": "Ngày hủy: không được trước ngày nhận."})
+        raise ValidationError({"reversed_on": _("Ngày hủy: không được trước ngày nhận.")})
     per_pot: dict[tuple, int] = {}
     for ln in receipt.lines.all():
         key = (ln.fund_id, ln.restriction_id)
@@ -838,9 +861,9 @@ def receipt_reverse(user, receipt: Receipt, *, reason: str,
                                                    key=lambda i: (i[0][0], i[0][1] or 0)):
         _lock_pot(fund_id, restriction_id)
         if selectors.balance_of(fund_id, restriction_id).available < amount:
-            raise ValidationError({"receipt": "Biên nhận: số tiền đã được phân bổ chi, không "
-                                              "đủ số dư để hủy; hãy từ chối/thu hồi khoản chi "
-                                              "trước."})
+            raise ValidationError({"receipt": _("Biên nhận: số tiền đã được phân bổ chi, không "
+                                                "đủ số dư để hủy; hãy từ chối/thu hồi khoản "
+                                                "chi trước.")})
     if receipt.kind == ReceiptKind.GOODS:
         from .in_kind import goods_out_of_stock
 
@@ -872,16 +895,17 @@ def _check_restriction(restriction: Restriction | None, campaign: Campaign | Non
     if restriction is None:
         return
     if restriction.campaign_id and (campaign is None or campaign.pk != restriction.campaign_id):
-        raise ValidationError({"campaign": f"Chiến dịch: tiền hạn chế cho chiến dịch "
-                                           f"«{restriction.campaign}» chỉ được chi cho "
-                                           "chiến dịch đó."})
+        raise ValidationError({"campaign": _("Chiến dịch: tiền hạn chế cho chiến dịch "
+                                             "«%(campaign)s» chỉ được chi cho chiến dịch đó.")
+                               % {"campaign": restriction.campaign}})
     if restriction.ends_on is not None and on > restriction.ends_on:
-        raise ValidationError({"restriction": "Hạn chế sử dụng: đã hết hạn ngày "
-                                              f"{restriction.ends_on:%d/%m/%Y}."})
+        raise ValidationError({"restriction": _("Hạn chế sử dụng: đã hết hạn ngày %(date)s.")
+                               % {"date": f"{restriction.ends_on:%d/%m/%Y}"}})
 
 
 def _insufficient(available: int) -> ValidationError:
-    return ValidationError({"amount": f"Số tiền: vượt số dư khả dụng {format_vnd(available)}."})
+    return ValidationError({"amount": _("Số tiền: vượt số dư khả dụng %(available)s.")
+                            % {"available": format_money(available)}})
 
 
 @transaction.atomic
@@ -891,12 +915,12 @@ def allocation_prepare(user, *, fund: Fund, amount: int, purpose: str,
                        allocated_on: date | None = None) -> Allocation:
     """Prepare a spending (maker). Reserves the amount at once, under the pot's lock."""
     require(user, "funds", fund)
-    _positive(amount, "amount", "Số tiền")
+    _positive(amount, "amount", _("Số tiền"))
     if not (purpose or "").strip():
-        raise ValidationError({"purpose": "Mục đích chi: bắt buộc."})
+        raise ValidationError({"purpose": _("Mục đích chi: bắt buộc.")})
     allocated_on = allocated_on or _today()
     if restriction is not None and restriction.fund_id != fund.pk:
-        raise ValidationError({"restriction": "Hạn chế sử dụng: thuộc quỹ khác."})
+        raise ValidationError({"restriction": _("Hạn chế sử dụng: thuộc quỹ khác.")})
     if campaign is not None:
         require(user, "funds", campaign)
     _check_restriction(restriction, campaign, allocated_on)
@@ -920,7 +944,7 @@ def _decide(user, allocation: Allocation) -> Allocation:
     if allocation.prepared_by_id == user.pk:
         raise PermissionDenied("Người lập khoản chi không được tự phê duyệt.")
     if allocation.status != AllocationStatus.PENDING:
-        raise ValidationError({"status": "Trạng thái: khoản chi đã được quyết định."})
+        raise ValidationError({"status": _("Trạng thái: khoản chi đã được quyết định.")})
     return allocation
 
 
@@ -950,7 +974,7 @@ def allocation_approve(user, allocation: Allocation, *, note: str = "") -> Alloc
 def allocation_reject(user, allocation: Allocation, *, note: str) -> Allocation:
     """Reject (checker ≠ maker): the reserved amount goes back to the pot."""
     if not (note or "").strip():
-        raise ValidationError({"decision_note": "Lý do từ chối: bắt buộc."})
+        raise ValidationError({"decision_note": _("Lý do từ chối: bắt buộc.")})
     _lock_pot(allocation.fund_id, allocation.restriction_id)
     allocation = _decide(user, allocation)
     allocation.status = AllocationStatus.REJECTED

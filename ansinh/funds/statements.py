@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import allows, require, restrict, scope_for
 from ansinh.audit.models import AuditAction
@@ -134,11 +135,12 @@ def bank_account_create(user, *, fund: Fund, account_number: str, bank_name: str
     require(user, "funds", fund)
     number = digits(account_number)
     if not 6 <= len(number) <= 30:
-        raise ValidationError({"account_number": "Số tài khoản: từ 6 đến 30 chữ số."})
+        raise ValidationError({"account_number": _("Số tài khoản: từ 6 đến 30 chữ số.")})
     if not (bank_name or "").strip():
-        raise ValidationError({"bank_name": "Ngân hàng: bắt buộc."})
+        raise ValidationError({"bank_name": _("Ngân hàng: bắt buộc.")})
     if BankAccount.objects.filter(account_number=number).exists():
-        raise ValidationError({"account_number": f"Số tài khoản: {number} đã được đăng ký."})
+        raise ValidationError({"account_number": _("Số tài khoản: %(number)s đã được đăng ký.")
+                               % {"number": number}})
     account = BankAccount.objects.create(fund=fund, account_number=number,
                                          bank_name=bank_name.strip(), branch=branch.strip(),
                                          commune=fund.commune, province=fund.province)
@@ -229,9 +231,9 @@ def find_header(rows: list[list]) -> tuple[int, dict[int, str]]:
                 return i + 2, merged
         if _complete(columns):
             return i + 1, columns
-    raise StatementRefused({"file": "Không tìm thấy dòng tiêu đề của sao kê: cần các cột "
-                                    "«Ngày giao dịch» và «Số tiền ghi có» (hoặc «Ghi có», "
-                                    "«Có», «Số tiền»)."})
+    raise StatementRefused({"file": _("Không tìm thấy dòng tiêu đề của sao kê: cần các cột "
+                                      "«Ngày giao dịch» và «Số tiền ghi có» (hoặc «Ghi có», "
+                                      "«Có», «Số tiền»).")})
 
 
 def _title_account(rows: list[list]) -> str:
@@ -272,7 +274,7 @@ def parse_amount(value) -> int | None:
     whole, fraction = text, ""
     if "." in text and "," in text:
         decimal_mark = "." if text.rfind(".") > text.rfind(",") else ","
-        whole, _, fraction = text.rpartition(decimal_mark)
+        whole, _mark, fraction = text.rpartition(decimal_mark)
     elif text.count(".") == 1 or text.count(",") == 1:
         mark = "." if "." in text else ","
         left, right = text.split(mark)
@@ -529,17 +531,20 @@ FOREIGN_NOTE = ("Nhà tài trợ nước ngoài: biên nhận cần số quyết
 def _account_for(user, account_number: str | None, title_account: str) -> BankAccount:
     wanted = digits(account_number) or title_account
     if not wanted:
-        raise StatementRefused({"account": "Số tài khoản: bắt buộc (tệp không ghi số tài "
-                                           "khoản ở phần đầu)."})
+        raise StatementRefused({"account": _("Số tài khoản: bắt buộc (tệp không ghi số tài "
+                                             "khoản ở phần đầu).")})
     if title_account and digits(account_number) and title_account != digits(account_number):
-        raise StatementRefused({"account": f"Số tài khoản: tệp là sao kê của tài khoản "
-                                           f"{title_account}, không phải {wanted}."})
+        raise StatementRefused({"account": _("Số tài khoản: tệp là sao kê của tài khoản "
+                                             "%(file)s, không phải %(wanted)s.")
+                                % {"file": title_account, "wanted": wanted}})
     account = bank_account_list(user).filter(account_number=wanted).first()
     if account is None:
-        raise StatementRefused({"account": f"Số tài khoản: {wanted} không phải tài khoản của "
-                                           "quỹ trong địa bàn của bạn; sao kê bị từ chối."})
+        raise StatementRefused({"account": _("Số tài khoản: %(number)s không phải tài khoản "
+                                             "của quỹ trong địa bàn của bạn; sao kê bị từ "
+                                             "chối.") % {"number": wanted}})
     if not account.active:
-        raise StatementRefused({"account": f"Số tài khoản: {wanted} đã ngừng sử dụng."})
+        raise StatementRefused({"account": _("Số tài khoản: %(number)s đã ngừng sử dụng.")
+                                % {"number": wanted}})
     return account
 
 
@@ -616,7 +621,7 @@ def _db_user(user):
 def _open_statement(user, statement: BankStatement) -> BankStatement:
     require(user, "funds", statement)
     if statement.status == StatementStatus.APPLIED:
-        raise ValidationError({"statement": "Sao kê đã được áp dụng; không sửa được nữa."})
+        raise ValidationError({"statement": _("Sao kê đã được áp dụng; không sửa được nữa.")})
     return statement
 
 
@@ -628,22 +633,25 @@ def statement_line_assign(user, line: BankStatementLine, *, donor: Donor | None 
     line = BankStatementLine.objects.select_for_update().select_related(
         "statement", "statement__account").get(pk=line.pk)
     statement = _open_statement(user, line.statement)
-    where = f"Dòng {line.row_number}"
+    where = {"where": _where(line)}
     if line.status != LineStatus.NEW or line.direction != Direction.CREDIT:
-        raise ValidationError({"line": f"{where}: chỉ giao dịch ghi có mới mới lập được biên "
-                                       "nhận."})
+        raise ValidationError({"line": _("%(where)s: chỉ giao dịch ghi có mới mới lập được "
+                                         "biên nhận.") % where})
     fund = statement.account.fund
     if pledge is not None:
         require(user, "funds", pledge)
         if pledge.province_id != fund.province_id:
-            raise ValidationError({"pledge": f"{where} – Cam kết: ngoài địa bàn của quỹ."})
+            raise ValidationError({"pledge": _("%(where)s – Cam kết: ngoài địa bàn của quỹ.")
+                                   % where})
         if donor is not None and donor.pk != pledge.donor_id:
-            raise ValidationError({"pledge": f"{where} – Cam kết: của nhà tài trợ khác."})
+            raise ValidationError({"pledge": _("%(where)s – Cam kết: của nhà tài trợ khác.")
+                                   % where})
         donor = pledge.donor
     if donor is not None:
         require(user, "funds", donor)
         if donor.province_id != fund.province_id:
-            raise ValidationError({"donor": f"{where} – Nhà tài trợ: ngoài địa bàn của quỹ."})
+            raise ValidationError({"donor": _("%(where)s – Nhà tài trợ: ngoài địa bàn của "
+                                              "quỹ.") % where})
     old = {"donor": line.donor_id, "pledge": line.pledge_id, "skip": line.skip}
     line.donor, line.pledge, line.skip = donor, pledge, bool(skip)
     line.match_kind = MatchKind.OFFICER if donor is not None else MatchKind.NONE
@@ -698,7 +706,7 @@ def _draft_for(fund: Fund, line: BankStatementLine, restrictions: list[Restricti
 
 
 def _where(line: BankStatementLine) -> str:
-    return f"Dòng {line.row_number}"
+    return _("Dòng %(n)s") % {"n": line.row_number}
 
 
 def _receipt_for(user, fund: Fund, line: BankStatementLine):
@@ -709,7 +717,8 @@ def _receipt_for(user, fund: Fund, line: BankStatementLine):
     try:
         return receipt_issue(user, receipt_create(user, **draft))
     except ValidationError as exc:
-        raise ValidationError({"lines": [f"{_where(line)}: {m}"
+        raise ValidationError({"lines": [_("%(where)s: %(message)s")
+                                         % {"where": _where(line), "message": m}
                                          for m in exc.messages]}) from exc
 
 
@@ -735,9 +744,9 @@ def statement_apply(user, statement: BankStatement) -> dict:
     rejected = [ln.row_number for ln in lines if ln.status == LineStatus.REJECTED]
     if rejected:
         shown = ", ".join(str(n) for n in rejected[:10]) + ("…" if len(rejected) > 10 else "")
-        raise ValidationError({"statement": f"Sao kê có {len(rejected)} dòng bị từ chối "
-                                            f"(dòng {shown}); hãy sửa tệp và tải lên lại. "
-                                            "Chưa ghi gì."})
+        raise ValidationError({"statement": _("Sao kê có %(n)s dòng bị từ chối (dòng "
+                                              "%(rows)s); hãy sửa tệp và tải lên lại. Chưa ghi "
+                                              "gì.") % {"n": len(rejected), "rows": shown}})
     fresh = [ln for ln in lines if ln.status == LineStatus.NEW]
     known = dict(BankTransaction.objects.filter(
         account=account, identity__in=[ln.identity for ln in fresh])
@@ -770,8 +779,9 @@ def statement_apply(user, statement: BankStatement) -> dict:
         with transaction.atomic():
             insert_objects(BankTransaction, transactions)
     except IntegrityError as exc:
-        raise ValidationError({"statement": "Một giao dịch của sao kê vừa được ghi bởi lần áp "
-                                            "dụng khác; hãy tải lại trang và thử lại."}) from exc
+        raise ValidationError({"statement": _("Một giao dịch của sao kê vừa được ghi bởi lần "
+                                              "áp dụng khác; hãy tải lại trang và thử "
+                                              "lại.")}) from exc
     # Every new line now has its bank transaction on the account (written just now, or by
     # another statement since staging): linked by identity in one statement, not per line.
     statement.lines.filter(status=LineStatus.NEW).update(transaction=Subquery(
@@ -811,19 +821,19 @@ def bank_transaction_receipt(user, txn: BankTransaction, *, donor: Donor,
         pk=txn.pk)
     require(user, "funds", txn)
     if txn.direction != Direction.CREDIT:
-        raise ValidationError({"transaction": "Giao dịch ghi nợ không lập biên nhận."})
+        raise ValidationError({"transaction": _("Giao dịch ghi nợ không lập biên nhận.")})
     if txn.receipt_id is not None:
-        raise ValidationError({"transaction": "Giao dịch đã có biên nhận."})
+        raise ValidationError({"transaction": _("Giao dịch đã có biên nhận.")})
     line = BankStatementLine(statement_id=txn.statement_id, row_number=txn.row_number,
                              booked_on=txn.booked_on, amount=txn.amount, donor=donor,
                              pledge=pledge, reference=txn.reference,
                              description=txn.description)
     if pledge is not None and pledge.donor_id != donor.pk:
-        raise ValidationError({"pledge": "Cam kết: của nhà tài trợ khác."})
+        raise ValidationError({"pledge": _("Cam kết: của nhà tài trợ khác.")})
     receipt = _receipt_for(user, txn.account.fund, line)
     if BankTransaction.objects.filter(pk=txn.pk, receipt__isnull=True).update(
             receipt=receipt) != 1:
-        raise ValidationError({"transaction": "Giao dịch đã có biên nhận."})
+        raise ValidationError({"transaction": _("Giao dịch đã có biên nhận.")})
     audit_record(AuditAction.UPDATE, txn, changes={"receipt": [None, receipt.pk]})
     return receipt
 

@@ -13,17 +13,20 @@ transferred: it can only be written off.
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import allows, require, scope_for
 from ansinh.audit.models import AuditAction
-from ansinh.audit.services import audit_record
+from ansinh.audit.services import audit_bulk, audit_record, audit_row
 
 from .choices import Category, MovementKind, PointKind, ReceiptSource, Unit, WriteOffReason
 from .models import Item, StockLot, StockMovement, Warehouse
@@ -41,13 +44,13 @@ def item_create(user, *, name: str, unit: str, category: str, perishable: bool =
     name = (name or "").strip()
     errors = {}
     if not name:
-        errors["name"] = "Tên mặt hàng không được để trống."
+        errors["name"] = _("Tên mặt hàng không được để trống.")
     if unit not in Unit.values:
-        errors["unit"] = "Đơn vị tính không hợp lệ."
+        errors["unit"] = _("Đơn vị tính không hợp lệ.")
     if category not in Category.values:
-        errors["category"] = "Nhóm hàng không hợp lệ."
+        errors["category"] = _("Nhóm hàng không hợp lệ.")
     if not errors and Item.objects.filter(name__iexact=name, unit=unit).exists():
-        errors["name"] = "Mặt hàng này (cùng tên và đơn vị tính) đã có."
+        errors["name"] = _("Mặt hàng này (cùng tên và đơn vị tính) đã có.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -64,17 +67,17 @@ def warehouse_create(user, *, name: str, commune=None, province=None,
     name = (name or "").strip()
     errors = {}
     if not name:
-        errors["name"] = "Tên kho/điểm phát không được để trống."
+        errors["name"] = _("Tên kho/điểm phát không được để trống.")
     if kind not in PointKind.values:
-        errors["kind"] = "Loại kho/điểm phát không hợp lệ."
+        errors["kind"] = _("Loại kho/điểm phát không hợp lệ.")
     if commune is not None:
         if province is not None and commune.province_id != province.pk:
-            errors["commune"] = "Xã/phường không thuộc tỉnh/thành phố đã chọn."
+            errors["commune"] = _("Xã/phường không thuộc tỉnh/thành phố đã chọn.")
         province_id = commune.province_id
     elif province is not None:
         province_id = province.pk
     else:
-        errors["province"] = "Phải chọn xã/phường hoặc tỉnh/thành phố của kho."
+        errors["province"] = _("Phải chọn xã/phường hoặc tỉnh/thành phố của kho.")
         province_id = None
     if errors:
         raise ValidationError(errors)
@@ -99,31 +102,54 @@ def _today() -> date:
 
 def _check_quantity(quantity, errors: dict, field: str = "quantity") -> None:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        errors[field] = "Số lượng phải là số nguyên."
+        errors[field] = _("Số lượng phải là số nguyên.")
     elif quantity <= 0:
-        errors[field] = "Số lượng phải lớn hơn 0."
+        errors[field] = _("Số lượng phải lớn hơn 0.")
 
 
 def _check_day(day, errors: dict, field: str) -> None:
     if not isinstance(day, date):
-        errors[field] = "Ngày không hợp lệ."
+        errors[field] = _("Ngày không hợp lệ.")
     elif day > _today():
-        errors[field] = "Ngày không được sau ngày hôm nay."
+        errors[field] = _("Ngày không được sau ngày hôm nay.")
 
 
 def _check_warehouse(user, warehouse: Warehouse, errors: dict, field: str = "warehouse") -> None:
     require(user, ACTION, warehouse)
     if not warehouse.active:
-        errors[field] = "Kho/điểm phát đã ngừng hoạt động."
+        errors[field] = _("Kho/điểm phát đã ngừng hoạt động.")
 
 
-def _movement(kind, warehouse: Warehouse, item: Item, user, **fields) -> StockMovement:
-    movement = StockMovement.objects.create(
+def _check_issue(user, quantity, recipient, distribution_line_id, errors: dict) -> None:
+    _check_quantity(quantity, errors)
+    if recipient is None and distribution_line_id is None:
+        errors["recipient"] = _("Phải chọn người nhận.")
+    elif recipient is not None and not allows(user, "view", recipient):
+        # Fund staff pick recipients only from the registry of their own area.
+        raise PermissionDenied("Người nhận ở ngoài địa bàn của bạn.")
+
+
+def _issue_fields(take, issued_on: date, recipient, distribution_line_id, note: str) -> dict:
+    """The fields of the issue movement of one lot drawn (`Take`)."""
+    return {"quantity": take.quantity, "value": take.value,
+            "unit_value": take.value // take.quantity, "expiry_date": take.expiry_date,
+            "occurred_on": issued_on, "recipient": recipient,
+            "distribution_line_id": distribution_line_id, "note": note}
+
+
+def _unsaved_movement(kind, warehouse: Warehouse, item: Item, user,
+                      **fields) -> StockMovement:
+    return StockMovement(
         kind=kind, warehouse=warehouse, item=item, commune_id=warehouse.commune_id,
         province_id=warehouse.province_id, created_by=user if user.is_authenticated else None,
         **fields)
-    audit_record(AuditAction.CREATE, movement, changes={
-        "kind": kind, "warehouse": warehouse.pk, "item": item.pk,
+
+
+def _movement_audit(movement: StockMovement, fields: dict):
+    """The creation audit row of a saved movement (unsaved itself), `fields` being the
+    keyword arguments it was built with."""
+    return audit_row(AuditAction.CREATE, movement, changes={
+        "kind": movement.kind, "warehouse": movement.warehouse_id, "item": movement.item_id,
         "quantity": movement.quantity, "value": movement.value,
         "expiry_date": movement.expiry_date, "occurred_on": movement.occurred_on,
         **{k: str(v) if k == "transfer_key" else v for k, v in fields.items()
@@ -132,11 +158,17 @@ def _movement(kind, warehouse: Warehouse, item: Item, user, **fields) -> StockMo
            and v not in (None, "")},
         **({"recipient": fields["recipient"].pk} if fields.get("recipient") else {}),
     })
+
+
+def _movement(kind, warehouse: Warehouse, item: Item, user, **fields) -> StockMovement:
+    movement = _unsaved_movement(kind, warehouse, item, user, **fields)
+    movement.save()
+    _movement_audit(movement, fields).save()
     return movement
 
 
 def _add(warehouse: Warehouse, item: Item, expiry_date, quantity: int, value: int) -> None:
-    lot, _ = StockLot.objects.get_or_create(
+    lot, _created = StockLot.objects.get_or_create(
         warehouse=warehouse, item=item, expiry_date=expiry_date,
         defaults={"commune_id": warehouse.commune_id, "province_id": warehouse.province_id})
     StockLot.objects.filter(pk=lot.pk).update(quantity=F("quantity") + quantity,
@@ -158,35 +190,77 @@ class Take:
     value: int
 
 
-def _take(warehouse: Warehouse, item: Item, quantity: int, *, on: date, expiry_date=None,
-          allow_expired: bool = False, field: str = "quantity") -> list[Take]:
-    """Take `quantity` from the warehouse's lots of `item` (already locked): one lot if
-    `expiry_date` is given, otherwise the earliest expiry first and undated goods last. The
-    value leaves in proportion, and all of it with the last unit, so no đồng is stranded."""
+def _outgoing_lots(warehouse: Warehouse, item: Item, *, on: date, expiry_date=None,
+                   allow_expired: bool = False) -> list[StockLot]:
+    """The lots of `item` in the warehouse (already locked) that goods may leave from, in the
+    order they leave: one lot if `expiry_date` is given, otherwise the earliest expiry first
+    and undated goods last; expired lots only when `allow_expired` (write-offs)."""
     lots = StockLot.objects.filter(warehouse=warehouse, item=item, quantity__gt=0)
     if expiry_date is not None:
         lots = lots.filter(expiry_date=expiry_date)
     if not allow_expired:
         lots = lots.filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=on))
-    lots = list(lots.order_by(F("expiry_date").asc(nulls_last=True), "id"))
-    available = sum(lot.quantity for lot in lots)
-    if available < quantity:
-        raise ValidationError({field: (
-            f"Không đủ hàng trong kho: còn {available} {item.get_unit_display()} "
-            f"{item.name} có thể xuất, yêu cầu {quantity}.")})
+    return list(lots.order_by(F("expiry_date").asc(nulls_last=True), "id"))
+
+
+def _draw(lots: list[StockLot], quantity: int) -> list[tuple[StockLot, Take]]:
+    """Take `quantity` (no more than the lots hold) from `lots` in their order. The value
+    leaves in proportion, and all of it with the last unit, so no đồng is stranded.
+
+    Works on the lot objects in memory, lowering their quantity and value by what it takes:
+    drawing again from the same list for the next issue gives what reading the lots afresh
+    after writing the first issue would."""
     takes, left = [], quantity
     for lot in lots:
         if left == 0:
             break
+        if lot.quantity <= 0:  # emptied by an earlier issue of the same set
+            continue
         n = min(left, lot.quantity)
         value = lot.value if n == lot.quantity else lot.value * n // lot.quantity
-        updated = StockLot.objects.filter(pk=lot.pk, quantity__gte=n, value__gte=value).update(
-            quantity=F("quantity") - n, value=F("value") - value)
-        if updated != 1:  # someone else took it between our read and our write
-            raise ValidationError({field: "Hàng trong kho vừa thay đổi; hãy thử lại."})
-        takes.append(Take(lot.expiry_date, n, value))
+        lot.quantity, lot.value = lot.quantity - n, lot.value - value
+        takes.append((lot, Take(lot.expiry_date, n, value)))
         left -= n
     return takes
+
+
+def _take_many(warehouse: Warehouse, item: Item, quantities: list[int], *, on: date,
+               expiry_date=None, allow_expired: bool = False,
+               field: str = "quantity") -> list[list[Take]]:
+    """Take each of `quantities` in turn from the warehouse's lots of `item` (already
+    locked), as if each were taken alone after the one before it: the lots are read once,
+    drawn from in memory (`_draw`), and each lot written once with the sum taken from it.
+    All or nothing: if the lots cannot cover the sum, nothing is taken."""
+    lots = _outgoing_lots(warehouse, item, on=on, expiry_date=expiry_date,
+                          allow_expired=allow_expired)
+    available, wanted = sum(lot.quantity for lot in lots), sum(quantities)
+    if available < wanted:
+        raise ValidationError({field: _(
+            "Không đủ hàng trong kho: còn %(available)s %(unit)s %(item)s có thể xuất, yêu cầu "
+            "%(quantity)s.") % {"available": available, "unit": _(item.get_unit_display()),
+                                "item": item.name, "quantity": wanted}})
+    taken: dict[int, list[int]] = {}  # lot id -> [quantity, value] taken from it
+    per_quantity = []
+    for quantity in quantities:
+        draws = _draw(lots, quantity)
+        for lot, take in draws:
+            total = taken.setdefault(lot.pk, [0, 0])
+            total[0] += take.quantity
+            total[1] += take.value
+        per_quantity.append([take for _lot, take in draws])
+    for pk, (n, value) in taken.items():
+        updated = StockLot.objects.filter(pk=pk, quantity__gte=n, value__gte=value).update(
+            quantity=F("quantity") - n, value=F("value") - value)
+        if updated != 1:  # someone else took it between our read and our write
+            raise ValidationError({field: _("Hàng trong kho vừa thay đổi; hãy thử lại.")})
+    return per_quantity
+
+
+def _take(warehouse: Warehouse, item: Item, quantity: int, *, on: date, expiry_date=None,
+          allow_expired: bool = False, field: str = "quantity") -> list[Take]:
+    """Take `quantity` from the warehouse's lots of `item` (already locked)."""
+    return _take_many(warehouse, item, [quantity], on=on, expiry_date=expiry_date,
+                      allow_expired=allow_expired, field=field)[0]
 
 
 # --- movements -------------------------------------------------------------------------------
@@ -203,16 +277,16 @@ def stock_receive(user, *, warehouse: Warehouse, item: Item, quantity: int, unit
     _check_quantity(quantity, errors)
     _check_day(received_on, errors, "received_on")
     if isinstance(unit_value, bool) or not isinstance(unit_value, int) or unit_value < 0:
-        errors["unit_value"] = "Đơn giá phải là số nguyên đồng, không âm."
+        errors["unit_value"] = _("Đơn giá phải là số nguyên đồng, không âm.")
     if source not in ReceiptSource.values:
-        errors["source"] = "Nguồn hàng không hợp lệ."
+        errors["source"] = _("Nguồn hàng không hợp lệ.")
     if item.perishable and expiry_date is None:
-        errors["expiry_date"] = "Mặt hàng có hạn sử dụng: phải nhập hạn sử dụng."
+        errors["expiry_date"] = _("Mặt hàng có hạn sử dụng: phải nhập hạn sử dụng.")
     elif expiry_date is not None and expiry_date < _today():
-        errors["expiry_date"] = "Hạn sử dụng đã qua: không nhập kho hàng hết hạn."
+        errors["expiry_date"] = _("Hạn sử dụng đã qua: không nhập kho hàng hết hạn.")
     donor_name = (donor_name or "").strip()
     if source == ReceiptSource.DONATION and not donor_name and source_receipt_line_id is None:
-        errors["donor_name"] = "Hàng tài trợ phải ghi tên nhà tài trợ."
+        errors["donor_name"] = _("Hàng tài trợ phải ghi tên nhà tài trợ.")
     if errors:
         raise ValidationError(errors)
     value = quantity * unit_value
@@ -239,7 +313,7 @@ def stock_transfer(user, *, source: Warehouse, destination: Warehouse, item: Ite
     _check_quantity(quantity, errors)
     _check_day(transferred_on, errors, "transferred_on")
     if source.pk == destination.pk:
-        errors["destination"] = "Kho nhận phải khác kho xuất."
+        errors["destination"] = _("Kho nhận phải khác kho xuất.")
     if errors:
         raise ValidationError(errors)
     key = uuid.uuid4()
@@ -269,26 +343,69 @@ def stock_issue(user, *, warehouse: Warehouse, item: Item, quantity: int, recipi
     issued_on = issued_on or _today()
     errors: dict = {}
     _check_warehouse(user, warehouse, errors)
-    _check_quantity(quantity, errors)
     _check_day(issued_on, errors, "issued_on")
-    if recipient is None and distribution_line_id is None:
-        errors["recipient"] = "Phải chọn người nhận."
-    elif recipient is not None and not allows(user, "view", recipient):
-        # Fund staff pick recipients only from the registry of their own area.
-        raise PermissionDenied("Người nhận ở ngoài địa bàn của bạn.")
+    _check_issue(user, quantity, recipient, distribution_line_id, errors)
     if errors:
         raise ValidationError(errors)
     note = (note or "").strip()
     with transaction.atomic():
         _lock([warehouse.pk], item)
         return [
-            _movement(MovementKind.ISSUE, warehouse, item, user, quantity=take.quantity,
-                      value=take.value, unit_value=take.value // take.quantity,
-                      expiry_date=take.expiry_date, occurred_on=issued_on,
-                      recipient=recipient, distribution_line_id=distribution_line_id,
-                      note=note)
+            _movement(MovementKind.ISSUE, warehouse, item, user,
+                      **_issue_fields(take, issued_on, recipient, distribution_line_id, note))
             for take in _take(warehouse, item, quantity, on=issued_on, expiry_date=expiry_date)
         ]
+
+
+class Issue(NamedTuple):
+    """One hand-out among many (`stock_issue_many`), with `stock_issue`'s arguments."""
+
+    quantity: int
+    recipient: object = None  # a registry Person
+    distribution_line_id: int | None = None
+    note: str = ""
+
+
+def stock_issue_many(user, *, warehouse: Warehouse, item: Item,
+                     issues: Sequence[Issue | tuple], issued_on: date | None = None,
+                     ) -> list[StockMovement]:
+    """Hand out one item from one warehouse to many recipients at once (a whole signed
+    list): writes what `stock_issue` called for each issue in turn would write — the same
+    movements, lots taken and audit rows — but set-wise: one lock and one read of the item's
+    lots, the lots drawn from in memory by the same rule (`_take_many`), each lot updated
+    once, the movements and their audit rows in bulk inserts. All or nothing: if the stock
+    does not cover every issue, nothing is taken and the error is `stock_issue`'s, for the
+    sum asked. Returns the movements in the issues' order."""
+    issued_on = issued_on or _today()
+    issues = [Issue(*issue) for issue in issues]
+    errors: dict = {}
+    _check_warehouse(user, warehouse, errors)
+    _check_day(issued_on, errors, "issued_on")
+    for issue in issues:
+        found: dict = {}
+        _check_issue(user, issue.quantity, issue.recipient, issue.distribution_line_id, found)
+        errors = found | errors  # the first issue refused speaks for each field
+    if errors:
+        raise ValidationError(errors)
+    if not issues:
+        return []
+    rows = []
+    with transaction.atomic():
+        _lock([warehouse.pk], item)
+        drawn = _take_many(warehouse, item, [issue.quantity for issue in issues], on=issued_on)
+        for issue, takes in zip(issues, drawn, strict=True):
+            note = (issue.note or "").strip()
+            for take in takes:
+                fields = _issue_fields(take, issued_on, issue.recipient,
+                                       issue.distribution_line_id, note)
+                rows.append((_unsaved_movement(MovementKind.ISSUE, warehouse, item, user,
+                                               **fields), fields))
+        # Both backends (SQLite ≥ 3.35, PostgreSQL) return the new ids, which the audit rows
+        # name.
+        movements = StockMovement.objects.bulk_create([m for m, _fields in rows],
+                                                      batch_size=2000)
+        audit_bulk(_movement_audit(movement, fields) for movement, fields in rows)
+    return movements
 
 
 def stock_write_off(user, *, warehouse: Warehouse, item: Item, quantity: int, reason: str,
@@ -302,10 +419,10 @@ def stock_write_off(user, *, warehouse: Warehouse, item: Item, quantity: int, re
     _check_quantity(quantity, errors)
     _check_day(written_off_on, errors, "written_off_on")
     if reason not in WriteOffReason.values:
-        errors["reason"] = "Phải chọn lý do xuất hủy."
+        errors["reason"] = _("Phải chọn lý do xuất hủy.")
     note = (note or "").strip()
     if reason == WriteOffReason.OTHER and not note:
-        errors["note"] = "Lý do khác: phải ghi rõ lý do xuất hủy."
+        errors["note"] = _("Lý do khác: phải ghi rõ lý do xuất hủy.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

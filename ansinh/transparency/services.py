@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import require
 from ansinh.audit.models import AuditAction
@@ -36,10 +37,10 @@ def clean_period(subject, start: date | None, end: date | None) -> tuple[date, d
     default_start, default_end = default_period(subject)
     start, end = start or default_start, end or default_end
     if end > timezone.localdate():
-        raise ValidationError({"period_end": "Đến ngày: không được sau ngày hôm nay (số liệu "
-                                             "công khai là số đã xảy ra)."})
+        raise ValidationError({"period_end": _("Đến ngày: không được sau ngày hôm nay (số "
+                                               "liệu công khai là số đã xảy ra).")})
     if start > end:
-        raise ValidationError({"period_start": "Từ ngày: không được sau đến ngày."})
+        raise ValidationError({"period_start": _("Từ ngày: không được sau đến ngày.")})
     return start, end
 
 
@@ -80,14 +81,14 @@ def snapshot_publish(user, *, campaign: Campaign | None = None, fund: Fund | Non
     """Freeze the figures of a campaign or a fund as they stand in the ledger now, and make
     them public. Later receipts appear only in the next snapshot."""
     if (campaign is None) == (fund is None):
-        raise ValidationError({"subject": "Đối tượng công khai: chọn một chiến dịch hoặc một "
-                                          "quỹ."})
+        raise ValidationError({"subject": _("Đối tượng công khai: chọn một chiến dịch hoặc "
+                                            "một quỹ.")})
     subject = campaign or fund
     require(user, "funds", subject)
     start, end = clean_period(subject, period_start, period_end)
     title = (title or "").strip() or default_title(subject, end)
     if len(title) > 200:
-        raise ValidationError({"title": "Tiêu đề: tối đa 200 ký tự."})
+        raise ValidationError({"title": _("Tiêu đề: tối đa 200 ký tự.")})
     _lock_ledger(subject)
     marks = figures.current_marks()
     snapshot = Snapshot(
@@ -112,12 +113,12 @@ def snapshot_withdraw(user, snapshot: Snapshot, *, reason: str) -> Snapshot:
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
     require(user, "fund_approve", snapshot)
     if snapshot.withdrawn:
-        raise ValidationError({"snapshot": "Bản công khai: đã được thu hồi trước đó."})
+        raise ValidationError({"snapshot": _("Bản công khai: đã được thu hồi trước đó.")})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Lý do thu hồi: bắt buộc."})
+        raise ValidationError({"reason": _("Lý do thu hồi: bắt buộc.")})
     if len(reason) > 300:
-        raise ValidationError({"reason": "Lý do thu hồi: tối đa 300 ký tự."})
+        raise ValidationError({"reason": _("Lý do thu hồi: tối đa 300 ký tự.")})
     snapshot.withdrawn_at = timezone.now()
     snapshot.withdrawn_by = user
     snapshot.withdrawn_reason = reason
@@ -132,7 +133,7 @@ def giving_info_set(user, fund: Fund, **values) -> GivingInfo:
     require(user, "funds", fund)
     unknown = set(values) - set(GIVING_FIELDS)
     if unknown:
-        raise ValidationError({f: "Trường không được sửa tại đây." for f in sorted(unknown)})
+        raise ValidationError({f: _("Trường không được sửa tại đây.") for f in sorted(unknown)})
     info = GivingInfo.objects.select_for_update().filter(fund=fund).first()
     if info is None:
         info = GivingInfo(fund=fund, commune=fund.commune, province=fund.province)
@@ -141,9 +142,9 @@ def giving_info_set(user, fund: Fund, **values) -> GivingInfo:
         setattr(info, field, (value or "").strip())
     account = info.bank_account.replace(" ", "").replace(".", "")
     if account and not account.isdigit():
-        raise ValidationError({"bank_account": "Số tài khoản tiếp nhận: chỉ gồm chữ số."})
+        raise ValidationError({"bank_account": _("Số tài khoản tiếp nhận: chỉ gồm chữ số.")})
     if account and not info.bank_name:
-        raise ValidationError({"bank_name": "Ngân hàng: bắt buộc khi có số tài khoản."})
+        raise ValidationError({"bank_name": _("Ngân hàng: bắt buộc khi có số tài khoản.")})
     info.full_clean(exclude=["fund"])
     created = info.pk is None
     info.save()

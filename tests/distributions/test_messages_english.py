@@ -58,7 +58,7 @@ def test_a_cancellation_and_its_return_are_reported_in_english(officer, cycle):
         reverse("distributions:recipient_cancel", args=[cycle.pk, line.pk]),
         {"reason": "Người nhận đã mất"}, follow=True)
     page = response.content.decode()
-    assert "Recipient cancelled. 500.000 đ returned to the fund." in page
+    assert "Recipient cancelled. 500,000 đ returned to the fund." in page
     assert "Đã hủy người nhận" not in page and "hoàn lại quỹ" not in page
 
 

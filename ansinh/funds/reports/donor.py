@@ -10,6 +10,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import require
 from ansinh.funds.choices import ReceiptStatus
@@ -79,7 +80,7 @@ def donor_report(user, donor: Donor, until: date | None = None,
     require(user, "funds", donor)
     until = until or timezone.localdate()
     if since is not None and since > until:
-        raise ValidationError({"since": "Từ ngày: không được sau đến ngày."})
+        raise ValidationError({"since": _("Từ ngày: không được sau đến ngày.")})
     use = donor_use(donor, until, since)
     balances = Section(
         title="2. Tiền tài trợ theo nguồn tiền",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import require, restrict, scope_for
 from ansinh.funds.choices import MINOR_DIGITS, VND, DonorKind, ReceiptStatus
@@ -25,7 +26,7 @@ def original_amount(minor: int | None, currency: str) -> str:
         return ""
     digits = MINOR_DIGITS.get(currency, 2)
     value = Decimal(minor) / (10 ** digits)
-    whole, _, frac = f"{value:,.{digits}f}".partition(".")
+    whole, _dot, frac = f"{value:,.{digits}f}".partition(".")
     whole = whole.replace(",", ".")
     return f"{whole},{frac}" if digits else whole
 
@@ -34,7 +35,7 @@ def rate_text(rate) -> str:
     if rate is None:
         return ""
     text = f"{Decimal(rate).normalize():f}"
-    whole, _, frac = text.partition(".")
+    whole, _dot, frac = text.partition(".")
     whole = f"{int(whole):,}".replace(",", ".")
     return f"{whole},{frac}" if frac else whole
 
@@ -68,7 +69,7 @@ def foreign_aid_report(user, start: date, end: date, fund: Fund | None = None) -
     if fund is not None:
         require(user, "funds", fund)
     if start > end:
-        raise ValidationError({"date_from": "Từ ngày: không được sau đến ngày."})
+        raise ValidationError({"date_from": _("Từ ngày: không được sau đến ngày.")})
     receipts = list(foreign_receipts(user, start, end, fund))
     detail = Section(
         title="1. Các khoản viện trợ đã nhận",

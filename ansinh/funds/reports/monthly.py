@@ -16,6 +16,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ansinh.access.scoping import require
 from ansinh.funds.choices import AllocationStatus, ReceiptStatus
@@ -42,7 +43,7 @@ class PotMonth:
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     if not (1 <= month <= 12) or not (2000 <= year <= 2100):
-        raise ValidationError({"month": "Tháng: phải là tháng 1–12 của một năm từ 2000."})
+        raise ValidationError({"month": _("Tháng: phải là tháng 1–12 của một năm từ 2000.")})
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 

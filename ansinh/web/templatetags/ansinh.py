@@ -2,8 +2,8 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import get_language
 
+from ansinh.core.money_words import group_thousands
 from ansinh.web import labels
 
 register = template.Library()
@@ -15,10 +15,10 @@ def num(value):
     if value is None or value == "":
         return ""
     try:
-        text = f"{int(value):,}"
+        number = int(value)
     except (TypeError, ValueError):
         return value
-    return text if (get_language() or "vi").startswith("en") else text.replace(",", ".")
+    return group_thousands(number)
 
 
 @register.filter
