@@ -14,6 +14,12 @@ class BatchStatus(models.TextChoices):
     FAILED = "failed", "Lỗi"
 
 
+# progress_step of a validated batch whose apply waits for or runs in a background task, and of
+# one whose apply failed there (its transaction wrote nothing; `error` says why).
+APPLY_QUEUED = "apply-queued"
+APPLY_FAILED = "apply-failed"
+
+
 class Outcome(models.TextChoices):
     NEW = "new", "Thêm mới"
     CHANGED = "changed", "Thay đổi"
@@ -88,6 +94,14 @@ class ImportBatch(models.Model):
             "unchanged": self.unchanged_count,
             "rejected": self.rejected_count,
         }
+
+    @property
+    def applying(self) -> bool:
+        return self.status == BatchStatus.VALIDATED and self.progress_step == APPLY_QUEUED
+
+    @property
+    def apply_failed(self) -> bool:
+        return self.status == BatchStatus.VALIDATED and self.progress_step == APPLY_FAILED
 
     @property
     def progress_percent(self) -> int:

@@ -236,6 +236,8 @@ def import_validate(user, batch: ImportBatch, mapping: dict | None = None, *,
     _require_batch(user, batch)
     if batch.status == BatchStatus.APPLIED:
         raise ImportFileError("Lần nhập này đã được áp dụng; không kiểm tra lại được.")
+    if batch.applying:
+        raise ImportFileError("Lần nhập này đang chờ áp dụng; không kiểm tra lại được.")
     progress = _batch_progress(batch, progress)
     with _bulk_gc():
         if rows is None:

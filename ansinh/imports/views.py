@@ -19,7 +19,7 @@ from ansinh.access.scoping import can
 
 from .errors import ImportFileError
 from .forms import MappingForm, UploadForm
-from .models import BatchStatus, Outcome
+from .models import APPLY_QUEUED, BatchStatus, ImportBatch, Outcome
 from .selectors import batch_get, batches_for
 from .services import (
     import_apply,
@@ -71,6 +71,8 @@ def mapping(request, pk):
     batch = batch_get(request.user, pk)
     if batch.status == BatchStatus.APPLIED:
         return redirect("imports:result", pk=batch.pk)
+    if batch.applying:  # its rows must not change under the queued apply
+        return redirect("imports:preview", pk=batch.pk)
     current = batch.mapping
     form = MappingForm(request.POST or None, headers=current.get("headers", []),
                        columns=current.get("columns", {}),
@@ -104,7 +106,7 @@ def mapping(request, pk):
 @import_required
 def preview(request, pk):
     batch = batch_get(request.user, pk)
-    if batch.status in (BatchStatus.STAGED, BatchStatus.FAILED):
+    if batch.status in (BatchStatus.STAGED, BatchStatus.FAILED) or batch.applying:
         return render(request, "imports/progress.html", {"batch": batch})
     outcome = request.GET.get("outcome", "")
     if outcome not in Outcome.values:
@@ -124,11 +126,13 @@ def preview(request, pk):
 
 @import_required
 def progress(request, pk):
-    """HTMX poll target: the bar while staging, a redirect to the preview once done."""
+    """HTMX poll target: the bar while staging or applying in a task; once done, a redirect to
+    the preview (validated, or an apply that failed and says why) or to the result."""
     batch = batch_get(request.user, pk)
-    if batch.status == BatchStatus.VALIDATED:
+    done = {BatchStatus.VALIDATED: "imports:preview", BatchStatus.APPLIED: "imports:result"}
+    if batch.status in done and not batch.applying:
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("imports:preview", args=[batch.pk])
+        response["HX-Redirect"] = reverse(done[batch.status], args=[batch.pk])
         return response
     return render(request, "imports/_progress.html", {"batch": batch})
 
@@ -137,6 +141,15 @@ def progress(request, pk):
 @import_required
 def apply(request, pk):
     batch = batch_get(request.user, pk)
+    if _use_tasks() and batch.status == BatchStatus.VALIDATED:
+        from .tasks import apply_batch
+
+        # Queued once: a second click (or a second officer) finds the step already set and
+        # only sees the progress page; the task itself applies a batch at most once anyway.
+        if ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.VALIDATED).exclude(
+                progress_step=APPLY_QUEUED).update(progress_step=APPLY_QUEUED, error=""):
+            apply_batch.enqueue(batch.pk, request.user.pk)
+        return redirect("imports:preview", pk=batch.pk)
     try:
         counts = import_apply(request.user, batch)
     except ImportFileError as exc:

@@ -123,3 +123,97 @@ def test_staging_can_run_as_a_task_with_a_polled_progress_bar(officer_client, se
     assert batch.new_count == 3
     poll = officer_client.get(reverse("imports:progress", args=[batch.pk]))
     assert poll["HX-Redirect"] == reverse("imports:preview", args=[batch.pk])
+
+
+
+def _validated_batch(client, xlsx, rows):
+    upload(client, xlsx(rows))
+    batch = ImportBatch.objects.get()
+    post = {"header_row": 4, **{f"col_{i}": f for i, f in batch.mapping["columns"].items()}}
+    client.post(reverse("imports:mapping", args=[batch.pk]), post)
+    batch.refresh_from_db()
+    assert batch.status == "validated"
+    return batch
+
+
+@pytest.fixture
+def queue_tasks(settings):
+    """From the call on, tasks are enqueued and kept, not run: the test runs them itself."""
+    def start():
+        from django_tasks import default_task_backend
+
+        settings.IMPORT_USE_TASKS = True
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+        default_task_backend.clear()
+        return default_task_backend
+
+    return start
+
+
+def test_apply_can_run_as_a_task_while_the_page_waits(officer_client, queue_tasks, xlsx,
+                                                       household, users):
+    from ansinh.imports.errors import ImportFileError
+    from ansinh.imports.services import import_validate
+    from ansinh.imports.tasks import apply_batch
+
+    batch = _validated_batch(officer_client, xlsx, household())
+    backend = queue_tasks()
+
+    response = officer_client.post(reverse("imports:apply", args=[batch.pk]))
+    assert response["Location"] == reverse("imports:preview", args=[batch.pk])
+    batch.refresh_from_db()
+    assert batch.applying and Person.objects.count() == 0
+    assert len(backend.results) == 1
+    # A second click, while the first waits, queues nothing more.
+    officer_client.post(reverse("imports:apply", args=[batch.pk]))
+    assert len(backend.results) == 1
+
+    page = officer_client.get(reverse("imports:preview", args=[batch.pk])).content.decode()
+    assert "Đang ghi 3 người mới" in page and 'hx-get="' in page
+    poll = officer_client.get(reverse("imports:progress", args=[batch.pk]))
+    assert poll.status_code == 200 and "HX-Redirect" not in poll
+    # The rows the queued apply will write cannot be validated again under it.
+    assert officer_client.get(reverse("imports:mapping", args=[batch.pk]))["Location"] == \
+        reverse("imports:preview", args=[batch.pk])
+    with pytest.raises(ImportFileError, match="đang chờ áp dụng"):
+        import_validate(users["commune_officer"], batch)
+
+    result = apply_batch.call(batch.pk, users["commune_officer"].pk)
+    assert result["persons_created"] == 3
+    assert Person.objects.count() == 3
+    poll = officer_client.get(reverse("imports:progress", args=[batch.pk]))
+    assert poll["HX-Redirect"] == reverse("imports:result", args=[batch.pk])
+    # Run twice (a retried task): nothing is written again.
+    apply_batch.call(batch.pk, users["commune_officer"].pk)
+    assert Person.objects.count() == 3
+
+
+def test_a_failed_task_apply_writes_nothing_and_says_why(officer_client, queue_tasks, xlsx,
+                                                         household, users, monkeypatch):
+    from ansinh.imports import services
+    from ansinh.imports.errors import ImportFileError
+    from ansinh.imports.tasks import apply_batch
+
+    batch = _validated_batch(officer_client, xlsx, household())
+    backend = queue_tasks()
+    officer_client.post(reverse("imports:apply", args=[batch.pk]))
+
+    def refuse(user, batch, **kwargs):
+        raise ImportFileError("Sổ đang được khóa để đối soát.")
+
+    monkeypatch.setattr(services, "import_apply", refuse)
+    apply_batch.call(batch.pk, users["commune_officer"].pk)
+    batch.refresh_from_db()
+    assert batch.status == "validated" and batch.apply_failed and not batch.applying
+    assert Person.objects.count() == 0
+    poll = officer_client.get(reverse("imports:progress", args=[batch.pk]))
+    assert poll["HX-Redirect"] == reverse("imports:preview", args=[batch.pk])
+    page = officer_client.get(reverse("imports:preview", args=[batch.pk])).content.decode()
+    assert "Chưa áp dụng được" in page and "Sổ đang được khóa để đối soát." in page
+    assert reverse("imports:apply", args=[batch.pk]) in page  # the officer may try again
+
+    monkeypatch.undo()
+    officer_client.post(reverse("imports:apply", args=[batch.pk]))
+    assert len(backend.results) == 2
+    apply_batch.call(batch.pk, users["commune_officer"].pk)
+    assert Person.objects.count() == 3
