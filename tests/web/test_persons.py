@@ -244,3 +244,32 @@ def test_opening_the_edit_form_logs_the_sensitive_read(login, users, registry):
     child = registry["child"]
     login(users["commune_officer"]).get(reverse("person_edit", args=[child.pk]))
     assert AuditEvent.objects.filter(action=AuditAction.READ_SENSITIVE, object_id=child.pk).exists()
+
+
+def test_the_list_reads_a_page_in_the_same_queries_whatever_its_length(login, users, registry,
+                                                                       admin, geo):
+    """The rows are read with the listed columns only: a column the table shows but the
+    query left out would cost one more query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(users["commune_officer"])
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("person_list"), {"q": "nguyen"})
+        assert response.status_code == 200
+        return len(ctx), response
+
+    few, _ = page_queries()
+    for k in range(20):
+        services.person_create(
+            admin, ho="Nguyễn", ten_dem="Thị", ten=f"Lan {k}", sex="F",
+            birth_date=date(1980, 1, 1 + k), household=registry["household"],
+            relationship="other", commune=geo["commune"], deceased_date=date(2024, 1, 1),
+        )
+    many, response = page_queries()
+    assert many == few
+    html = response.text
+    assert "Nguyễn Thị Lan 7" in html and "01/01/1980" in html and "BD-001" in html
+    assert "Đã mất" in html and geo["commune"].name in html

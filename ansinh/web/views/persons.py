@@ -13,7 +13,7 @@ from ansinh.audit.models import AuditEvent
 from ansinh.audit.services import audit_sensitive_read
 from ansinh.registry import services
 from ansinh.registry.models import Household, Person
-from ansinh.registry.selectors import person_search, persons_for
+from ansinh.registry.selectors import PERSON_LIST_FIELDS, person_search, persons_for
 from ansinh.web.forms import PersonFilterForm, PersonForm
 from ansinh.web.mixins import AreaMixin, ScopedQuerysetMixin
 from ansinh.web.paginator import paginate
@@ -49,7 +49,8 @@ class PersonListView(AreaMixin, HtmxListMixin, View):
 
     def get(self, request):
         form, qs = filtered_persons(request)
-        qs = qs.select_related("household", "commune").order_by("sort_key", "pk")
+        qs = qs.select_related("household", "commune").only(
+            *PERSON_LIST_FIELDS, "household__code", "commune__name").order_by("sort_key", "pk")
         page = paginate(qs, request.GET.get("page"))
         return self.render_list({
             "form": form, "page": page,
