@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from ansinh.access.scoping import restrict, scope_for
-from ansinh.core.money_words import format_vnd
+from ansinh.core.money_words import format_money
 from ansinh.core.months import add_months, format_month, format_month_vn, month_of, parse_month
 from ansinh.enrolment.choices import Benefit, PensionCategory
 from ansinh.geo.models import AdminUnit
@@ -304,7 +304,7 @@ class StandardLevelAddView(PolicyAddView):
         if row.province_code:
             where = AdminUnit.objects.provinces().get(code=row.province_code).name
         return _("Đã ghi mức chuẩn %(where)s %(amount)s từ %(d)s") % {
-            "where": where, "amount": format_vnd(row.amount), "d": f"{row.effective:%d/%m/%Y}"}
+            "where": where, "amount": format_money(row.amount), "d": f"{row.effective:%d/%m/%Y}"}
 
     def success_url(self, row):
         url = super().success_url(row)

@@ -225,3 +225,11 @@ def test_a_bad_coefficient_is_refused(login, admin, fields, message):
     form = response.text.split('id="add-coefficient"')[1].split("</details>")[0]
     assert message in form
     assert Coefficient.objects.count() == before
+
+
+def test_the_recorded_level_message_groups_figures_the_english_way(login, users, settings):
+    client = login(users["province_admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = add_level(client).text
+    assert "Standard level recorded (Thành phố Hà Nội): 700,000 đ from 01/03/2026" in text
+    assert "700.000 đ" not in text.split("Standard level recorded")[1][:60]
