@@ -51,6 +51,17 @@ def test_the_english_switch_changes_visible_labels(login, users):
     assert "Hộ gia đình" in client.get(reverse("dashboard")).text
 
 
+def test_an_english_page_leaves_the_thread_as_it_found_it(login, users, settings):
+    """The reader's language holds for her request only: what runs next in the same thread
+    (a task of the demo's worker, a command) is not in her language."""
+    from django.utils import translation
+
+    client = login(users["commune_officer"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Households" in client.get(reverse("dashboard")).text
+    assert translation.get_language() == "vi"
+
+
 def test_numbers_use_the_vietnamese_thousand_separator(login, users):
     from django.utils import translation
 
