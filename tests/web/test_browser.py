@@ -93,3 +93,44 @@ def test_an_officer_imports_a_small_workbook_and_finds_the_new_person(
     link.click()
     assert page.locator("h1").inner_text().startswith("Vũ Thị Lan")
     assert page.get_by_role("link", name="NK-01").is_visible()
+
+
+def test_an_apply_queued_for_the_worker_shows_its_progress_then_the_result(
+    page, officer_with_people, geo, id_number, tmp_path, settings
+):
+    """With background tasks on, the page waits on a polled bar while the worker applies,
+    and moves to the result by itself once the batch is applied."""
+    from openpyxl import Workbook
+
+    from ansinh.imports.models import ImportBatch
+    from ansinh.imports.tasks import apply_batch
+    from ansinh.registry.models import Person
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Quan hệ với chủ hộ",
+               "Mã hộ"])
+    ws.append([1, "Phan Thị Mơ", "02/09/1970", "Nữ", id_number("F", 1970), "Chủ hộ", "NK-02"])
+    ws.append([2, "Phan Văn Lực", "2001", "Nam", "", "Con", "NK-02"])
+    path = tmp_path / "ho-moi.xlsx"
+    wb.save(path)
+
+    log_in(page, "canbo")
+    page.click("nav >> text=Nhập Excel")
+    page.set_input_files("input[type=file]", str(path))
+    page.select_option("select[name=commune]", str(geo["commune"].pk))
+    page.click("main form button[type=submit]")
+    page.get_by_role("button", name="Kiểm tra dữ liệu").click()
+    page.wait_for_selector("text=Xem trước")
+
+    # From here on tasks are queued and kept: the test plays the worker.
+    settings.IMPORT_USE_TASKS = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    page.get_by_role("button", name="Áp dụng").click()
+    page.wait_for_selector("text=Đang ghi 2 người mới")
+    batch = ImportBatch.objects.get(file_name="ho-moi.xlsx")
+    assert batch.applying and not Person.objects.filter(ho="Phan").exists()
+
+    apply_batch.call(batch.pk, officer_with_people.pk)
+    page.wait_for_selector("text=Nhân khẩu thêm mới", timeout=15_000)
+    assert Person.objects.filter(ho="Phan").count() == 2
