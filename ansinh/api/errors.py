@@ -9,10 +9,18 @@ messages and is empty when the error is not about a field.
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -41,6 +49,7 @@ MESSAGES = {
     "conflict": "Dữ liệu xung đột với bản ghi đã có (ví dụ trùng mã).",
     "validation_error": "Dữ liệu không hợp lệ.",
     "throttled": "Quá nhiều yêu cầu, vui lòng thử lại sau.",
+    "too_large": "Nội dung yêu cầu quá lớn.",
     "server_error": "Lỗi máy chủ. Mã yêu cầu ghi trong tiêu đề X-Request-ID.",
 }
 
@@ -57,11 +66,12 @@ Mọi phản hồi lỗi (4xx) có cùng dạng JSON:
 
 | HTTP | code | when |
 |---|---|---|
-| 400 | `bad_request` | body is not JSON, malformed request |
+| 400 | `bad_request` | body is not JSON, malformed request (e.g. multipart without a boundary, too many form fields) |
 | 401 | `unauthorized` | no / unknown / revoked token, no session |
 | 403 | `forbidden` | the role does not allow the action (e.g. create outside your area, a read-only role writing, `include_sensitive` without the *sensitive* right), CSRF failure on a session request |
 | 404 | `not_found` | no such record **or the record lies outside your area** (never 403, so existence is not revealed) |
 | 409 | `conflict` | a concurrent write hit a database uniqueness rule; retry after reloading |
+| 413 | `too_large` | the request body is over the size limit, or an uploaded file is |
 | 422 | `validation_error` | wrong types, unknown fields (every input object rejects fields it does not know), a business rule (invalid ID number, duplicate ID number, birth date in the future, …); `fields` names each field with its messages |
 
 `code` is stable and meant for programs; `message` is Vietnamese text for people. Field names in
@@ -247,6 +257,30 @@ def install(api) -> None:
         if exc.status_code == 403 and "CSRF" in (exc.message or ""):
             message = "Thiếu hoặc sai mã CSRF (yêu cầu dùng phiên đăng nhập)."
         return error_response(exc.status_code, message, code=code)
+
+    # Django turns these into 400 itself, but inside an API view they reach the catch-all
+    # handler below and would be a 500: a client sending a malformed or oversized body is
+    # the client's error, not the server's.
+    @api.exception_handler(MultiPartParserError)
+    def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return error_response(400, "Nội dung multipart/form-data không hợp lệ "
+                                   "(thiếu hoặc sai boundary).")
+
+    @api.exception_handler(BadRequest)
+    def on_bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+        # Django raises it for a form body declared in a charset other than UTF-8.
+        return error_response(400, "Yêu cầu không hợp lệ (ví dụ dữ liệu biểu mẫu không mã "
+                                   "UTF-8).")
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        logging.getLogger(f"django.security.{type(exc).__name__}").warning("%s", exc)
+        if isinstance(exc, RequestDataTooBig):
+            return error_response(413, f"Nội dung yêu cầu quá lớn: tối đa "
+                                       f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB.")
+        # TooManyFieldsSent, TooManyFilesSent and the like.
+        return error_response(400, "Yêu cầu không hợp lệ: quá nhiều trường hoặc tệp, "
+                                   "hoặc dữ liệu bất thường.")
 
     @api.exception_handler(Exception)
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

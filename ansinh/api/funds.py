@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from ansinh.access.scoping import restrict
+from ansinh.access.scoping import require, restrict
 from ansinh.funds import in_kind, selectors, services
 from ansinh.funds.models import (
     Allocation,
@@ -605,6 +605,9 @@ def update_receipt(request: HttpRequest, receipt_id: PathId, payload: ReceiptPat
     receipt is final: 409, it can only be reversed."""
     user = request.auth
     receipt = _receipt(request, receipt_id)
+    # The right to edit first: a reader of the receipt gets 403 whatever the body holds, not
+    # a 422 about fields she may not change anyway.
+    require(user, "funds", receipt)
     sent = payload.model_dump(exclude_unset=True)
     if receipt.kind != "cash" and "lines" in sent:
         raise invalid("lines", "Biên nhận hàng hóa, dịch vụ: gửi goods_lines / "
@@ -617,6 +620,9 @@ def update_receipt(request: HttpRequest, receipt_id: PathId, payload: ReceiptPat
             if value is None and field != "pledge_id":
                 raise invalid(field, "Không được để trống.")
             changes[field.removesuffix("_id")] = lookup(qs, value, field, what)
+        elif value is None and field not in NULLABLE_RECEIPT_FIELDS:
+            # Before the line branches too: `"goods_lines": null` is not "no lines".
+            raise invalid(field, "Không được để trống.")
         elif field == "lines":
             changes["lines"] = _cash_lines(user, payload.lines, field)
         elif field == "goods_lines":
@@ -625,8 +631,6 @@ def update_receipt(request: HttpRequest, receipt_id: PathId, payload: ReceiptPat
         elif field == "service_lines":
             changes["lines" if receipt.kind == "services" else field] = _service_lines(
                 user, payload.service_lines, field)
-        elif value is None and field not in NULLABLE_RECEIPT_FIELDS:
-            raise invalid(field, "Không được để trống.")
         else:
             changes[field] = value.upper() if field == "currency" else value
     with service_errors():

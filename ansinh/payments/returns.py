@@ -101,10 +101,24 @@ def _read(content: bytes, name: str) -> list[tuple[int, dict]]:
     if name.lower().endswith((".xlsx", ".xls")):
         from python_calamine import CalamineWorkbook
 
-        table = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0) \
-            .to_python()
+        try:
+            table = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0) \
+                .to_python()
+        except Exception as exc:  # noqa: BLE001 - calamine raises several unrelated types
+            raise ValidationError(f"Không đọc được tệp «{name}»: tệp bị hỏng hoặc không phải "
+                                  "bảng tính Excel.") from exc
     else:
-        table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(f"Tệp «{name}» không phải CSV mã UTF-8 (có thể là tệp nhị "
+                                  "phân hoặc sai bảng mã); hãy lưu lại dạng CSV UTF-8.") from exc
+        if "\x00" in text:
+            raise ValidationError("Tệp CSV chứa ký tự không hợp lệ (có thể là tệp nhị phân).")
+        try:
+            table = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise ValidationError(f"Tệp CSV không đúng định dạng: {exc}.") from exc
     if not table:
         raise ValidationError("Tệp trống / the file is empty.")
     header = [str(h).strip().lower() for h in table[0]]

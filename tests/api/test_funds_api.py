@@ -334,6 +334,16 @@ def test_a_commune_officer_may_read_receipts_but_not_write_them(api_as, users, f
     assert client.post(f"{URL}/receipts", receipt_body(fund, donor)).status_code == 403
 
 
+def test_a_reader_patching_a_receipt_is_refused_before_its_body_is_checked(
+        api_as, users, as_officer, fund, donor):
+    draft = as_officer.post(f"{URL}/receipts", receipt_body(fund, donor)).json()
+    reader = api_as(users["commune_officer"])
+    for body in ({"goods_lines": None}, {"received_on": "2999-01-01"}, {"total": 5}):
+        response = reader.patch(f"{URL}/receipts/{draft['id']}", body)
+        assert response.status_code == 403 and error(response)["code"] == "forbidden", body
+    assert Receipt.objects.get().total == 1_000_000
+
+
 def test_receipts_filter_by_status_and_date(as_officer, fund, donor, give):
     give(100_000)
     as_officer.post(f"{URL}/receipts", receipt_body(fund, donor))
@@ -487,6 +497,9 @@ def test_a_goods_draft_gets_new_lines_by_patch(as_officer, fund, donor, goods):
     ({"fund_id": None}, "fund_id"),
     ({"method": "cash", "document_ref": ""}, "document_ref"),
     ({"status": "issued"}, "status"),
+    ({"lines": None}, "lines"),
+    ({"goods_lines": None}, "goods_lines"),
+    ({"service_lines": None}, "service_lines"),
 ])
 def test_bad_patches_are_422_and_change_nothing(as_officer, fund, donor, body, field):
     draft = as_officer.post(f"{URL}/receipts", receipt_body(fund, donor)).json()
@@ -505,6 +518,17 @@ def test_lines_of_another_kind_are_422(as_officer, fund, donor, goods):
     response = as_officer.patch(f"{URL}/receipts/{draft['id']}", {"service_lines": [
         {"service": "Khám bệnh", "places": 1, "unit_value": 1}]})
     assert response.status_code == 422 and "service_lines" in error(response)["fields"]
+
+
+@pytest.mark.parametrize("field", ["goods_lines", "service_lines", "lines"])
+def test_null_lines_on_a_goods_draft_are_422_not_a_server_error(as_officer, fund, donor, goods,
+                                                                 field):
+    draft = as_officer.post(f"{URL}/receipts/goods", goods_body(fund, donor, goods)).json()
+    response = as_officer.patch(f"{URL}/receipts/{draft['id']}", {field: None})
+    assert response.status_code == 422, response.content
+    assert field in error(response)["fields"], error(response)
+    unchanged = as_officer.get(f"{URL}/receipts/{draft['id']}").json()
+    assert len(unchanged["goods_lines"]) == 2
 
 
 def test_patching_an_issued_receipt_is_409(as_officer, give, fund, donor, goods):
