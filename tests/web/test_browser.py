@@ -55,6 +55,17 @@ def imports_ready() -> bool:
     return True
 
 
+def upload_and_validate(page, path, commune) -> None:
+    """Through the wizard as an officer does: upload for `commune`, keep the detected column
+    mapping, and wait for the preview."""
+    page.click("nav >> text=Nhập Excel")
+    page.set_input_files("input[type=file]", str(path))
+    page.select_option("select[name=commune]", str(commune.pk))
+    page.click("main form button[type=submit]")
+    page.get_by_role("button", name="Kiểm tra dữ liệu").click()  # the column mapping
+    page.wait_for_selector("text=Xem trước")
+
+
 def test_an_officer_imports_a_small_workbook_and_finds_the_new_person(
     page, officer_with_people, geo, id_number, tmp_path
 ):
@@ -75,13 +86,7 @@ def test_an_officer_imports_a_small_workbook_and_finds_the_new_person(
     wb.save(path)
 
     log_in(page, "canbo")
-    page.click("nav >> text=Nhập Excel")
-    page.set_input_files("input[type=file]", str(path))
-    page.select_option("select[name=commune]", str(geo["commune"].pk))
-    page.click("main form button[type=submit]")
-
-    page.get_by_role("button", name="Kiểm tra dữ liệu").click()  # the column mapping
-    page.wait_for_selector("text=Xem trước")
+    upload_and_validate(page, path, geo["commune"])
     assert page.get_by_text("Vũ Thị Lan").first.is_visible()
     page.get_by_role("button", name="Áp dụng").click()
     page.wait_for_selector("text=Đã áp dụng")
@@ -116,12 +121,7 @@ def test_an_apply_queued_for_the_worker_shows_its_progress_then_the_result(
     wb.save(path)
 
     log_in(page, "canbo")
-    page.click("nav >> text=Nhập Excel")
-    page.set_input_files("input[type=file]", str(path))
-    page.select_option("select[name=commune]", str(geo["commune"].pk))
-    page.click("main form button[type=submit]")
-    page.get_by_role("button", name="Kiểm tra dữ liệu").click()
-    page.wait_for_selector("text=Xem trước")
+    upload_and_validate(page, path, geo["commune"])
 
     # From here on tasks are queued and kept: the test plays the worker.
     settings.IMPORT_USE_TASKS = True
